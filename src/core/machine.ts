@@ -1,0 +1,285 @@
+/**
+ * The Machine: one Host, one Launcher and one guest program per scenario
+ * guest, one virtual clock, one event log (DESIGN.md data flow).
+ *
+ * Scheduling is deterministic: the current guest keeps running until it
+ * blocks (halts, yields, finishes, dies or waits on its Launcher), then the
+ * next runnable guest in index order runs. A *quantum* is one unit of work:
+ * one guest entry up to its next trap and the Host's handling of it, or one
+ * pass of a Launcher (an output handler, or the console input path). The
+ * clock advances by one tick per quantum plus one per 64 bytes the DMA
+ * engine copied, and never while everything is idle (issue #3).
+ *
+ * Inputs are stamped with the event index at which they reach the terminal,
+ * which is what makes a recording replay bit-identically.
+ */
+import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
+import { layoutOf } from '../abi/layout.ts';
+import type { Arch } from '../abi/ctypes.ts';
+import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
+import { EventKind, EventLog } from './events.ts';
+import { defaultAllocator, SharedObject, type Allocator } from './memory.ts';
+import { Host, type Clock } from '../host/host.ts';
+import { hypercall } from '../host/hypercalls.ts';
+import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
+import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
+import { LauncherExit } from '../launcher/iovec.ts';
+import { Network } from '../launcher/net-device.ts';
+import type { GuestCpu, GuestProgram } from '../guest/program.ts';
+import { createProgram } from '../guest/programs.ts';
+import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from './scenario.ts';
+import { diskImage } from './disk-image.ts';
+import { hashBytes, type HashState, hashInit, hashHex } from './hash.ts';
+
+const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
+
+/** A console input with the event index at which it reached the terminal. */
+export interface StampedInput {
+  readonly at: number;
+  readonly guest: number;
+  readonly text: string;
+}
+
+export interface MachineOptions {
+  readonly alloc?: Allocator;
+}
+
+/** What one guest is, as the scheduler sees it. */
+export type GuestRunState = 'running' | 'halted' | 'launcher' | 'done' | 'dead';
+
+/** Process ids: the Launcher of guest i is 1000+i, its Waker 2000+i (spec §3.3). */
+const launcherPid = (i: number): number => 1000 + i;
+const wakerPid = (i: number): number => 2000 + i;
+
+class Cpu implements GuestCpu {
+  constructor(
+    private readonly m: Machine,
+    private readonly i: number,
+  ) {}
+  get mem() {
+    return this.m.launchers[this.i].memory;
+  }
+  get eax() {
+    return this.m.host.guests[this.i]!.eax;
+  }
+  get guestIndex() {
+    return this.i;
+  }
+  get ramBytes() {
+    return this.m.launchers[this.i].memory.ramBytes;
+  }
+}
+
+export class Machine {
+  readonly events = new EventLog();
+  readonly clock: Clock = { now: 0 };
+  readonly host: Host;
+  readonly launchers: Launcher[] = [];
+  readonly programs: GuestProgram[] = [];
+  readonly networks = new Map<string, Network>();
+  readonly sharedObjects: SharedObject[] = [];
+  /** Every input applied so far, stamped (the recording's input half). */
+  readonly inputLog: StampedInput[] = [];
+  /** Programs that returned 'done'. */
+  private readonly finished: boolean[] = [];
+  private readonly cpus: Cpu[] = [];
+  /** Last seen status word per descriptor, to emit STATUS events for the guest's writes. */
+  private readonly statusSeen: Uint16Array[] = [];
+  /** Scenario inputs with `at`, not yet applied, in order. */
+  private pendingTimed: StampedInput[] = [];
+  current = 0;
+  quanta = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    opts: MachineOptions = {},
+  ) {
+    const alloc = opts.alloc ?? defaultAllocator;
+    this.host = new Host(scenario.arch as Arch, this.events, this.clock);
+    // Shared regions: one object each, mapped into the named guests (issue #3 `shared`).
+    const mapsByGuest = new Map<number, { object: SharedObject; gpa: number }[]>();
+    for (const r of scenario.shared ?? []) {
+      const obj = new SharedObject(this.sharedObjects.length, `shared${this.sharedObjects.length}`, r.pages, alloc);
+      this.sharedObjects.push(obj);
+      for (const m of r.map) {
+        const list = mapsByGuest.get(m.guest) ?? [];
+        list.push({ object: obj, gpa: m.gpa });
+        mapsByGuest.set(m.guest, list);
+      }
+    }
+    scenario.guests.forEach((spec, i) => {
+      const devices: DeviceConfig[] = (spec.devices ?? []).map((d) => {
+        if (d.type === 'block') return { type: 'block', disk: diskImage(d.size ?? DEFAULT_DISK_BYTES, d.sectors, d.image) };
+        const name = d.network ?? 'lan';
+        let net = this.networks.get(name);
+        if (!net) {
+          net = new Network(this.sharedObjects.length, name, alloc);
+          this.sharedObjects.push(net.object);
+          this.networks.set(name, net);
+        }
+        return { type: 'net', network: net };
+      });
+      const launcher = new Launcher(this.host, launcherPid(i), { ramBytes: spec.memory ?? DEFAULT_GUEST_MEMORY, devices, shared: mapsByGuest.get(i) ?? [] }, alloc);
+      this.launchers.push(launcher);
+      this.programs.push(createProgram(spec, scenario.arch as Arch));
+      this.finished.push(false);
+      this.cpus.push(new Cpu(this, i));
+      this.statusSeen.push(this.readStatuses(i));
+    });
+    this.pendingTimed = (scenario.inputs ?? []).filter((x) => x.at !== undefined).map((x) => ({ at: x.at!, guest: x.guest, text: x.text }));
+  }
+
+  get guestCount(): number {
+    return this.launchers.length;
+  }
+
+  private readStatuses(i: number): Uint16Array {
+    const L = this.launchers[i];
+    const out = new Uint16Array(LGUEST_MAX_DEVICES);
+    for (let d = 0; d < LGUEST_MAX_DEVICES; d++) out[d] = L.memory.u16(L.descPage + d * DESC.size + DESC.fields.status.offset);
+    return out;
+  }
+
+  /** The guest changed status words: report each as a STATUS event (spec §5.1 handshake). */
+  private noticeStatus(i: number): void {
+    const now = this.readStatuses(i);
+    const seen = this.statusSeen[i];
+    for (let d = 0; d < LGUEST_MAX_DEVICES; d++) {
+      if (now[d] !== seen[d]) {
+        this.host.emit(EventKind.STATUS, i, d, seen[d], now[d]);
+        seen[d] = now[d];
+      }
+    }
+  }
+
+  /** The Launcher reads the terminal again only once the guest has taken the previous console irq. */
+  private consoleInputReady(i: number): boolean {
+    const L = this.launchers[i];
+    if (L.tty.length === 0) return false;
+    const g = this.host.guests[i]!;
+    const irq = L.console.index + 1;
+    return (g.pendingIrqs & (1 << irq)) === 0;
+  }
+
+  runState(i: number): GuestRunState {
+    const L = this.launchers[i];
+    const g = this.host.guests[i]!;
+    if (L.exitMessage !== null) return 'dead';
+    if (g.dead !== null || g.pendingDma !== null || this.consoleInputReady(i)) return 'launcher';
+    if (this.finished[i]) return 'done';
+    if (g.halted) return deliverableIrqs(this.host, g) !== 0 ? 'running' : 'halted';
+    return 'running';
+  }
+
+  private runnable(i: number): boolean {
+    const s = this.runState(i);
+    return s === 'running' || s === 'launcher';
+  }
+
+  isIdle(): boolean {
+    for (let i = 0; i < this.launchers.length; i++) if (this.runnable(i)) return false;
+    return true;
+  }
+
+  /** Apply timed inputs whose event index has come. */
+  private applyTimedInputs(): void {
+    while (this.pendingTimed.length > 0 && this.pendingTimed[0].at <= this.events.count) {
+      const inp = this.pendingTimed.shift()!;
+      this.typeInput(inp.guest, inp.text);
+    }
+  }
+
+  /** Run one quantum. Returns false when every guest is idle (nothing ran). */
+  step(): boolean {
+    this.applyTimedInputs();
+    const n = this.launchers.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.current + k) % n;
+      if (!this.runnable(i)) continue;
+      this.current = i;
+      const before = this.host.bytesCopied;
+      const outcome = this.quantum(i);
+      this.quanta++;
+      this.clock.now += 1 + ((this.host.bytesCopied - before) >>> 6);
+      if (outcome === 'yield') this.current = (i + 1) % n;
+      return true;
+    }
+    return false;
+  }
+
+  /** Run until idle or `maxQuanta`; returns quanta run. */
+  runUntilIdle(maxQuanta = 5_000_000): number {
+    let q = 0;
+    while (q < maxQuanta && this.step()) q++;
+    return q;
+  }
+
+  private quantum(i: number): 'ran' | 'yield' {
+    const L = this.launchers[i];
+    const g = this.host.guests[i]!;
+    try {
+      const r = L.dev.poll();
+      if (r?.kind === 'dead') {
+        // read() gave ENOENT, then the reason: the Launcher prints it and exits (spec §3.3).
+        L.exit(r.reason);
+        return 'ran';
+      }
+      if (r?.kind === 'dma') {
+        this.host.emit(EventKind.LAUNCHER_READ, i, r.key, r.dma);
+        L.handleOutput(r.dma, r.key);
+        L.dev.completeDma();
+        return 'ran';
+      }
+      if (this.consoleInputReady(i)) {
+        L.handleConsoleInput(wakerPid(i));
+        return 'ran';
+      }
+      const irq = maybeDoInterrupt(this.host, g);
+      if (g.halted || g.dead !== null) return 'ran';
+      const trap = this.programs[i].run(this.cpus[i], irq);
+      this.noticeStatus(i);
+      switch (trap.kind) {
+        case 'hcall':
+          g.eax = hypercall(this.host, g, trap.call, trap.a1, trap.a2, trap.a3);
+          return 'ran';
+        case 'yield':
+          return 'yield';
+        case 'done':
+          this.finished[i] = true;
+          return 'yield';
+      }
+    } catch (e) {
+      if (e instanceof LauncherExit) {
+        L.exit(e.message);
+        return 'ran';
+      }
+      throw e;
+    }
+  }
+
+  /** Console input for guest `guest`: it reaches that Launcher's terminal now (stamped). */
+  typeInput(guest: number, text: string): void {
+    const L = this.launchers[guest];
+    if (!L || L.exitMessage !== null) return;
+    this.inputLog.push({ at: this.events.count, guest, text });
+    L.typeInput(Array.from(new TextEncoder().encode(text)));
+  }
+
+  /** Console output of a guest so far. */
+  consoleText(guest: number): string {
+    return this.launchers[guest].stdoutText();
+  }
+
+  /** Digest of all guest memory (private blocks in guest order, then shared objects). */
+  hash(): string {
+    const h: HashState = hashInit();
+    for (const L of this.launchers) hashBytes(h, L.memory.bytes);
+    for (const o of this.sharedObjects) hashBytes(h, o.bytes);
+    return hashHex(h);
+  }
+
+  /** Guest-physical pages of a guest (for the UI). */
+  pages(guest: number): number {
+    return this.launchers[guest].memory.top / PAGE_SIZE;
+  }
+}

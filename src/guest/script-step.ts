@@ -1,0 +1,58 @@
+/**
+ * The scripted-guest step format (issue #3 contract) as a zod schema, so a bad
+ * step is reported with its path (`guests[0].script[3].addr`).
+ */
+import { z } from 'zod';
+import { HYPERCALL_NAMES } from '../abi/constants.ts';
+
+const u32 = z.number().int().min(0).max(0xffffffff);
+const byName = new Map(Object.entries(HYPERCALL_NAMES).map(([n, name]) => [name, Number(n)]));
+
+/** "BIND_DMA", "LHCALL_BIND_DMA" or a number → the hypercall number. */
+export function hypercallNumber(call: string | number): number {
+  if (typeof call === 'number') return call;
+  const n = byName.get(call.replace(/^LHCALL_/, ''));
+  if (n === undefined) throw new Error(`unknown hypercall ${call}`);
+  return n;
+}
+
+const callName = z.union([
+  u32,
+  z.string().refine((s) => byName.has(s.replace(/^LHCALL_/, '')), { message: `unknown hypercall; use a number or one of ${[...byName.keys()].join(', ')}` }),
+]);
+
+export const WriteStep = z
+  .strictObject({
+    op: z.literal('write'),
+    addr: u32,
+    u32: z.array(u32).optional(),
+    u16: z.array(z.number().int().min(0).max(0xffff)).optional(),
+    u8: z.array(z.number().int().min(0).max(0xff)).optional(),
+    text: z.string().optional(),
+  })
+  .refine((s) => [s.u32, s.u16, s.u8, s.text].filter((x) => x !== undefined).length === 1, { message: 'a write needs exactly one of u32, u16, u8 or text' });
+
+export const ReadStep = z
+  .strictObject({
+    op: z.literal('read'),
+    addr: u32,
+    u32: z.number().int().min(0).max(65536).optional(),
+    u16: z.number().int().min(0).max(65536).optional(),
+    u8: z.number().int().min(0).max(65536).optional(),
+    text: z.number().int().min(0).max(65536).optional(),
+  })
+  .refine((s) => [s.u32, s.u16, s.u8, s.text].filter((x) => x !== undefined).length === 1, { message: 'a read needs exactly one of u32, u16, u8 or text (a count)' });
+
+export const HcallStep = z.strictObject({
+  op: z.literal('hcall'),
+  call: callName,
+  args: z.array(u32).max(3).optional(),
+});
+
+export const WaitStep = z.strictObject({ op: z.literal('wait') });
+export const YieldStep = z.strictObject({ op: z.literal('yield') });
+
+export const ScriptStepSchema = z.discriminatedUnion('op', [WriteStep, ReadStep, HcallStep, WaitStep, YieldStep], {
+  error: (iss) => (iss.code === 'invalid_union' ? 'unknown op; use write, read, hcall, wait or yield' : undefined),
+});
+export type ScriptStep = z.infer<typeof ScriptStepSchema>;

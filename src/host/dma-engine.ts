@@ -1,0 +1,250 @@
+/**
+ * The DMA engine: BIND_DMA, SEND_DMA, dma_transfer and the Launcher's
+ * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
+ */
+import { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
+import { EventKind, IrqSource } from '../core/events.ts';
+import { hexAlt, u32 } from '../core/printf.ts';
+import type { Host } from './host.ts';
+import { BINDING_WORDS, BW, type Lguest } from './lguest.ts';
+
+/**
+ * BIND_DMA (spec §2.3). `packed` is %ecx = (num << 8) | irq; num is kept as a
+ * u16 and irq as a u8, as the hypercall's argument types truncate them
+ * (§7.21). Returns %eax: 1 on success, 0 on failure.
+ */
+export function bindDma(host: Host, g: Lguest, key: number, dmas: number, packed: number): number {
+  const num = (packed >>> 8) & 0xffff;
+  const irq = packed & 0xff;
+  // §7.19: a too-high irq fails without a kill, before the key is looked at.
+  if (irq >= LGUEST_IRQS) return 0;
+  const fk = host.futexKey(g, key);
+  if (!fk) {
+    host.kill(g, `bad dma key ${hexAlt(key)}`);
+    return 0;
+  }
+  if (irq === 0) {
+    // §7.20: irq 0 unbinds the binding matching both key and array address.
+    const id = host.keyId(g, fk);
+    for (let slot = 0; slot < LGUEST_MAX_DMA; slot++) {
+      const base = slot * BINDING_WORDS;
+      const b = g.bindings;
+      if (b[base + BW.interrupt] !== 0 && b[base + BW.dmas] === dmas >>> 0 && host.bindingKeyId(g.index, b, base) === id) {
+        host.unbindSlot(g, slot);
+        return 1;
+      }
+    }
+    return 0;
+  }
+  for (let slot = 0; slot < LGUEST_MAX_DMA; slot++) {
+    const base = slot * BINDING_WORDS;
+    const b = g.bindings;
+    if (b[base + BW.interrupt] !== 0) continue;
+    // Nothing about the array is checked at bind time (§2.3): errors surface on use.
+    b[base + BW.key] = key >>> 0;
+    b[base + BW.dmas] = dmas >>> 0;
+    b[base + BW.numDmas] = num;
+    b[base + BW.nextDma] = 0;
+    b[base + BW.interrupt] = irq;
+    b[base + BW.shared] = fk.shared;
+    b[base + BW.ident] = fk.ident;
+    b[base + BW.seq] = ++host.bindSeq;
+    host.indexBinding(g, slot);
+    return 1;
+  }
+  // §7.19: all 32 slots in use → 0, no kill.
+  return 0;
+}
+
+/**
+ * SEND_DMA (spec §2.4). A private key hands the send to this guest's
+ * Launcher (never consulting bindings, §7.2); a shared key goes to the most
+ * recently bound matching binding of another guest (§7.3), retried once if
+ * that receiver is full (§7.14: immediate here — nothing else runs between
+ * the two tries in a single-threaded Host, so the retry finds it full again
+ * and raises the interrupt a second time, as an SMP Host with an idle
+ * receiver would).
+ */
+export function sendDma(host: Host, g: Lguest, key: number, udma: number): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const fk = host.futexKey(g, key);
+    if (!fk) {
+      host.kill(g, 'bad sending DMA key');
+      return;
+    }
+    if (fk.shared === 0) {
+      g.pendingDma = { dma: udma >>> 0, key: key >>> 0 };
+      return;
+    }
+    const list = host.keyIndex.get(host.keyId(g, fk));
+    if (!list) return; // §7.4: nobody bound it: no copy, no irq, used_len stays as the guest left it.
+    let full = false;
+    let found = false;
+    for (const ref of list) {
+      const dstIndex = Math.floor(ref / LGUEST_MAX_DMA);
+      if (dstIndex === g.index) continue;
+      const dst = host.guests[dstIndex];
+      if (!dst) continue;
+      found = true;
+      full = dmaTransfer(host, g, udma, dst, ref % LGUEST_MAX_DMA, key);
+      break;
+    }
+    if (!found || !full) return;
+  }
+}
+
+interface DmaSections {
+  len: number[];
+  addr: number[];
+}
+
+/** Read one struct lguest_dma's sections out of guest memory (the range was checked by the caller). */
+function readSections(host: Host, g: Lguest, at: number): DmaSections {
+  const L = host.dma;
+  const len: number[] = new Array(LGUEST_MAX_DMA_SECTIONS);
+  const addr: number[] = new Array(LGUEST_MAX_DMA_SECTIONS);
+  const m = g.mem;
+  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
+    len[i] = m.u16(at + L.len + 2 * i);
+    // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
+    addr[i] = m.u32(at + L.addr + L.addrSize * i);
+  }
+  return { len, addr };
+}
+
+/**
+ * check_dma_list (spec §2.4 step 3a, §7.15): each section up to the first zero
+ * len must be address-ok, at most a page, and not cross a page boundary.
+ */
+function checkDmaList(host: Host, g: Lguest, s: DmaSections): boolean {
+  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
+    const len = s.len[i];
+    if (len === 0) return true;
+    const addr = s.addr[i];
+    if (!g.addressOk(addr, len) || len > PAGE_SIZE || (addr % PAGE_SIZE) + len > PAGE_SIZE) {
+      host.kill(g, `bad DMA entry: ${u32(len)}@${hexAlt(addr)}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * dma_transfer (spec §2.4): copy the sender's struct at `udma` into the first
+ * free entry of the receiver's binding. Returns true iff the receiver had no
+ * free entry ("full").
+ */
+export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, slot: number, key: number): boolean {
+  const L = host.dma;
+  const b = dst.bindings;
+  const base = slot * BINDING_WORDS;
+  // Step 1: read the sender's struct; a bad address kills the sender and reads zeros.
+  let srcDma: DmaSections;
+  if (host.readOk(src, udma, L.size)) srcDma = readSections(host, src, udma);
+  else srcDma = { len: new Array(LGUEST_MAX_DMA_SECTIONS).fill(0), addr: new Array(LGUEST_MAX_DMA_SECTIONS).fill(0) };
+
+  // Step 2: scan from next_dma, wrapping once, for used_len == 0 (§7.7).
+  const num = b[base + BW.numDmas];
+  const next = b[base + BW.nextDma];
+  const dmas = b[base + BW.dmas];
+  let i = 0;
+  let entry = 0;
+  for (; i < num; i++) {
+    entry = dmas + ((next + i) % num) * L.size;
+    if (!dst.addressOk(entry, L.size)) {
+      // §7.16: an unreadable registered array kills the receiver, not the sender; no interrupt.
+      host.kill(dst, 'bad address in registered DMA struct');
+      return false;
+    }
+    if (dst.mem.u32(entry + L.usedLen) === 0) break;
+  }
+  const irq = b[base + BW.interrupt];
+  if (i !== num) {
+    const dstDma = readSections(host, dst, entry);
+    // Step 3a: receiver checked first, then sender (§7.15).
+    if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return false;
+    // Step 3c: walk both lists in parallel (§7.9, §7.10).
+    const count = copyData(src, srcDma, dst, dstDma);
+    host.bytesCopied += count;
+    // Step 3d: the sender learns the count first (§7.11).
+    host.writeU32(src, udma + L.usedLen, count);
+    // Step 3e: nothing copied from a non-empty source: abort without irq.
+    if (count === 0 && srcDma.len[0] !== 0) return false;
+    // Step 3f: data before length — the receiver's used_len is written last (§7.12: 0 for an empty "ping").
+    dst.mem.setU32(entry + L.usedLen, count);
+    b[base + BW.nextDma] = (next + 1) & 0xffff; // §7.8: by one, whichever entry was used.
+    host.emit(EventKind.DMA, src.index, dst.index, key >>> 0, udma >>> 0, entry, count);
+  } else {
+    host.emit(EventKind.DMA_FULL, src.index, dst.index, key >>> 0, udma >>> 0);
+  }
+  // Step 4: the receiver's irq is raised even when it was full (§7.13).
+  raiseIrq(host, dst, irq, IrqSource.DMA);
+  return i === num;
+}
+
+/** copy_data(): min(rest of source section, rest of destination section) per step. */
+function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): number {
+  let si = 0;
+  let di = 0;
+  let srcOff = 0;
+  let dstOff = 0;
+  let total = 0;
+  while (si < LGUEST_MAX_DMA_SECTIONS && s.len[si] !== 0 && di < LGUEST_MAX_DMA_SECTIONS && d.len[di] !== 0) {
+    const n = Math.min(s.len[si] - srcOff, d.len[di] - dstOff);
+    dst.mem.copyFrom(d.addr[di] + dstOff, src.mem, s.addr[si] + srcOff, n);
+    total += n;
+    srcOff += n;
+    dstOff += n;
+    if (srcOff === s.len[si]) {
+      si++;
+      srcOff = 0;
+    }
+    if (dstOff === d.len[di]) {
+      di++;
+      dstOff = 0;
+    }
+  }
+  return total;
+}
+
+/** set_bit(irq, irqs_pending) + wake_up_process (spec §6). */
+export function raiseIrq(host: Host, g: Lguest, irq: number, source: number): void {
+  g.pendingIrqs = (g.pendingIrqs | (1 << irq)) >>> 0;
+  host.emit(EventKind.IRQ_RAISE, g.index, irq, source);
+}
+
+/**
+ * get_dma_buffer() for LHREQ_GETDMA (spec §2.5, §7.22-24): this guest's first
+ * binding of the key, scanned from index 0 (next_dma ignored). Returns the
+ * entry's gpa and the binding's irq, the LAST entry when all are used, or
+ * null when no binding matches or it has no entries. A bad key kills.
+ */
+export function getDmaBuffer(host: Host, g: Lguest, key: number): { gpa: number; irq: number } | null {
+  const fk = host.futexKey(g, key);
+  if (!fk) {
+    host.kill(g, 'bad registered DMA buffer');
+    return null;
+  }
+  const list = host.keyIndex.get(host.keyId(g, fk));
+  if (!list) return null;
+  const L = host.dma;
+  for (const ref of list) {
+    if (Math.floor(ref / LGUEST_MAX_DMA) !== g.index) continue;
+    const base = (ref % LGUEST_MAX_DMA) * BINDING_WORDS;
+    const b = g.bindings;
+    const num = b[base + BW.numDmas];
+    if (num === 0) return null;
+    const dmas = b[base + BW.dmas];
+    let i = 0;
+    for (; i < num; i++) {
+      const at = dmas + i * L.size;
+      // lgread of the whole struct: a bad range kills and reads zeros, so the scan stops there.
+      const used = host.readOk(g, at, L.size) ? g.mem.u32(at + L.usedLen) : 0;
+      if (used === 0) break;
+    }
+    // The quirk (§2.5): all in use → the last entry anyway.
+    const idx = i === num ? num - 1 : i;
+    return { gpa: dmas + idx * L.size, irq: b[base + BW.interrupt] };
+  }
+  return null;
+}

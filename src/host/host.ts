@@ -1,0 +1,193 @@
+/**
+ * The Host: the hypervisor half of lguest (drivers/lguest, spec §2, §3, §6).
+ * It owns the guest table, the index of DMA bindings by futex key, the kill
+ * rule, and the checked guest-memory helpers whose failures kill with
+ * lguest's own reason strings. Hypercalls, the DMA engine and interrupt
+ * delivery live in their own modules and act on this object.
+ */
+import { LGUEST_DATA } from '../abi/structs.ts';
+import { layoutOf, type StructLayout } from '../abi/layout.ts';
+import { LGUEST_DMA } from '../abi/structs.ts';
+import type { Arch } from '../abi/ctypes.ts';
+import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT } from '../abi/constants.ts';
+import { EventKind, type EventLog } from '../core/events.ts';
+import { hexAlt, u32 } from '../core/printf.ts';
+import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
+
+export interface Clock {
+  /** Virtual time in ticks; moves only with work. */
+  now: number;
+}
+
+/** Offsets of struct lguest_dma for the machine's ABI, read once from the table. */
+export interface DmaLayout {
+  readonly size: number;
+  readonly usedLen: number;
+  readonly len: number;
+  readonly addr: number;
+  /** sizeof(unsigned long): 4 on i386, 8 on x86_64. */
+  readonly addrSize: number;
+}
+
+export function dmaLayout(arch: Arch): DmaLayout {
+  const l = layoutOf(LGUEST_DMA, arch);
+  return { size: l.size, usedLen: l.fields.used_len.offset, len: l.fields.len.offset, addr: l.fields.addr.offset, addrSize: l.fields.addr.elemSize };
+}
+
+/** A futex key (spec §2.2): private keys are (guest, gpa); shared ones (object, offset in object). */
+export interface FutexKey {
+  /** 0 = private, else 1 + shared object id. */
+  readonly shared: number;
+  /** Private: the gpa. Shared: byte offset within the object. */
+  readonly ident: number;
+}
+
+export class Host {
+  readonly guests: (Lguest | null)[] = new Array(MAX_LGUEST_GUESTS).fill(null);
+  /** Bindings by key identity, most recently bound first (the hash bucket order that matters: spec §2.2). */
+  readonly keyIndex = new Map<number, number[]>();
+  readonly dma: DmaLayout;
+  readonly data: StructLayout;
+  /** Global bind counter: orders bindings (most recent first) and survives snapshots. */
+  bindSeq = 0;
+  /** Bytes the DMA engine has copied between guests (the clock charges for them). */
+  bytesCopied = 0;
+
+  constructor(
+    readonly arch: Arch,
+    readonly events: EventLog,
+    readonly clock: Clock,
+  ) {
+    this.dma = dmaLayout(arch);
+    this.data = layoutOf(LGUEST_DATA, arch);
+  }
+
+  emit(kind: EventKind, guest: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
+    this.events.push(kind, guest, this.clock.now, a, b, c, d, e);
+  }
+
+  /**
+   * kill_guest(): only the first reason is kept and the guest never runs again
+   * (spec §2.1, §7.18). Bindings go when the Launcher closes /dev/lguest,
+   * which `releaseGuest` models.
+   */
+  kill(g: Lguest, reason: string): void {
+    if (g.dead !== null) return;
+    g.dead = reason;
+    g.halted = false;
+    this.emit(EventKind.KILL, g.index, this.events.intern(reason));
+  }
+
+  /** The Launcher closed /dev/lguest: free the guest and all its bindings (spec §2.3 last note). */
+  releaseGuest(g: Lguest): void {
+    for (let slot = 0; slot < LGUEST_MAX_DMA; slot++) if (g.bindings[slot * BINDING_WORDS + BW.interrupt] !== 0) this.unbindSlot(g, slot);
+  }
+
+  // ---- futex keys (spec §2.2) ------------------------------------------
+
+  /**
+   * get_futex_key() on the Launcher's address space: the key must be 4-byte
+   * aligned and inside mapped guest memory, else null (the caller kills with
+   * its own message). A key in a shared page names (object, offset); any
+   * other key is private to this guest.
+   */
+  futexKey(g: Lguest, key: number): FutexKey | null {
+    if (key % 4 !== 0 || key < 0 || key + 4 > g.mem.top) return null;
+    const m = g.mem.sharedAt(key);
+    if (!m) return { shared: 0, ident: key };
+    return { shared: 1 + m.object.id, ident: m.page * 4096 + (key & 4095) };
+  }
+
+  /** One number per key identity; private keys include the guest so they never match another guest's. */
+  keyId(g: Lguest, k: FutexKey): number {
+    return k.shared === 0 ? (g.index + 1) * 0x1_0000_0000 + k.ident : -(k.shared * 0x1_0000_0000 + k.ident) - 1;
+  }
+
+  bindingKeyId(guest: number, b: Uint32Array, base: number): number {
+    const shared = b[base + BW.shared];
+    const ident = b[base + BW.ident];
+    return shared === 0 ? (guest + 1) * 0x1_0000_0000 + ident : -(shared * 0x1_0000_0000 + ident) - 1;
+  }
+
+  /** Insert slot `slot` of guest `g` at the head of its key's bucket. */
+  indexBinding(g: Lguest, slot: number): void {
+    const id = this.bindingKeyId(g.index, g.bindings, slot * BINDING_WORDS);
+    const ref = g.index * LGUEST_MAX_DMA + slot;
+    const list = this.keyIndex.get(id);
+    if (list) list.unshift(ref);
+    else this.keyIndex.set(id, [ref]);
+  }
+
+  unbindSlot(g: Lguest, slot: number): void {
+    const base = slot * BINDING_WORDS;
+    const id = this.bindingKeyId(g.index, g.bindings, base);
+    const list = this.keyIndex.get(id);
+    const ref = g.index * LGUEST_MAX_DMA + slot;
+    if (list) {
+      const at = list.indexOf(ref);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) this.keyIndex.delete(id);
+    }
+    g.bindings.fill(0, base, base + BINDING_WORDS);
+  }
+
+  /** Rebuild the key index from the binding tables (after a snapshot restore): newest bind first. */
+  rebuildKeyIndex(): void {
+    this.keyIndex.clear();
+    const all: { g: Lguest; slot: number; seq: number }[] = [];
+    for (const g of this.guests) {
+      if (!g) continue;
+      for (let slot = 0; slot < LGUEST_MAX_DMA; slot++) {
+        const base = slot * BINDING_WORDS;
+        if (g.bindings[base + BW.interrupt] !== 0) all.push({ g, slot, seq: g.bindings[base + BW.seq] });
+      }
+    }
+    all.sort((x, y) => x.seq - y.seq);
+    for (const { g, slot } of all) this.indexBinding(g, slot);
+  }
+
+  // ---- checked guest memory (lgread/lgwrite, spec §2.1) -----------------
+
+  /** lgread_u32: a bad address kills "bad read address %#lx" and reads 0. */
+  readU32(g: Lguest, addr: number): number {
+    if (!g.addressOk(addr, 4)) {
+      this.kill(g, `bad read address ${hexAlt(addr)}`);
+      return 0;
+    }
+    return g.mem.u32(addr);
+  }
+
+  /** lgwrite_u32: a bad address kills "bad write address %#lx". */
+  writeU32(g: Lguest, addr: number, v: number): boolean {
+    if (!g.addressOk(addr, 4)) {
+      this.kill(g, `bad write address ${hexAlt(addr)}`);
+      return false;
+    }
+    g.mem.setU32(addr, v);
+    return true;
+  }
+
+  /** lgread bulk: a bad range kills "bad read address %#lx len %u" and reads zeros. */
+  readOk(g: Lguest, addr: number, len: number): boolean {
+    if (!g.addressOk(addr, len)) {
+      this.kill(g, `bad read address ${hexAlt(addr)} len ${u32(len)}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** The address of lguest_data field `name` (element `i`) for guest g. */
+  dataAddr(g: Lguest, name: string, i = 0): number {
+    const fl = this.data.fields[name];
+    return g.lguestData + fl.offset + i * fl.elemSize;
+  }
+
+  /** Guests that exist, in index order. */
+  *live(): Iterable<Lguest> {
+    for (const g of this.guests) if (g) yield g;
+  }
+
+  pfnOf(gpa: number): number {
+    return gpa >>> PAGE_SHIFT;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Hypercall dispatch (drivers/lguest/hypercalls.c v2.6.23; spec §1.2).
+ * Arguments arrive as the registers did: call in %eax, then %edx, %ebx, %ecx.
+ * The returned number is %eax as the guest sees it afterwards: calls that do
+ * not set it leave the call number there, as the real trap handler did.
+ */
+import {
+  LHCALL_BIND_DMA,
+  LHCALL_CRASH,
+  LHCALL_FLUSH_ASYNC,
+  LHCALL_FLUSH_TLB,
+  LHCALL_GET_WALLCLOCK,
+  LHCALL_HALT,
+  LHCALL_LGUEST_INIT,
+  LHCALL_LOAD_GDT,
+  LHCALL_LOAD_IDT_ENTRY,
+  LHCALL_LOAD_TLS,
+  LHCALL_NEW_PGTABLE,
+  LHCALL_RING_SIZE,
+  LHCALL_SEND_DMA,
+  LHCALL_SET_CLOCKEVENT,
+  LHCALL_SET_PMD,
+  LHCALL_SET_PTE,
+  LHCALL_SET_STACK,
+  LHCALL_TS,
+  LGUEST_TRAP_ENTRY,
+} from '../abi/constants.ts';
+import { EventKind } from '../core/events.ts';
+import { li, ptr } from '../core/printf.ts';
+import { bindDma, sendDma } from './dma-engine.ts';
+import type { Host } from './host.ts';
+import type { Lguest } from './lguest.ts';
+
+/** GET_WALLCLOCK's epoch: v2.6.23's release day (2007-10-09 UTC), plus virtual seconds. */
+export const WALLCLOCK_EPOCH = 1191888000;
+/** Virtual ticks per second (a tick is a microsecond of simulated time). */
+export const TICKS_PER_SECOND = 1_000_000;
+/** What LGUEST_INIT writes into lguest_data.reserve_mem (spec §1.3: 4 MiB). */
+const RESERVE_MEM = 4 * 1024 * 1024;
+
+/**
+ * A guest trapped with a hypercall: run the async ring, then the direct call
+ * (spec §1.2 "Async calls are run before the direct call"). Returns %eax.
+ */
+export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx: number, ecx: number): number {
+  call >>>= 0;
+  edx >>>= 0;
+  ebx >>>= 0;
+  ecx >>>= 0;
+  if (!g.initialized) {
+    // initialize(): the first call must be LGUEST_INIT.
+    const eax = lguestInit(host, g, call, edx);
+    host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+    return eax;
+  }
+  runAsyncRing(host, g);
+  // An async SEND_DMA to the Launcher stops everything else (hypercalls.c do_async_hcalls).
+  if (g.pendingDma !== null || g.dead !== null) {
+    return call;
+  }
+  const eax = doHcall(host, g, call, edx, ebx, ecx);
+  host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+  return eax;
+}
+
+function lguestInit(host: Host, g: Lguest, call: number, edx: number): number {
+  if (call !== LHCALL_LGUEST_INIT) {
+    host.kill(g, `hypercall ${li(call)} before LGUEST_INIT`);
+    return call;
+  }
+  if (!g.addressOk(edx, host.data.size)) {
+    host.kill(g, `bad guest page ${ptr(edx)}`);
+    return call;
+  }
+  g.lguestData = edx;
+  g.initialized = true;
+  const m = g.mem;
+  const F = host.data.fields;
+  // The Host's side of the handshake: reserve_mem, tsc_khz (0: no reliable TSC here), guestid.
+  m.setU32(edx + F.reserve_mem.offset, RESERVE_MEM);
+  if (F.reserve_mem.elemSize === 8) m.setU32(edx + F.reserve_mem.offset + 4, 0);
+  m.setU16(edx + F.guestid.offset, g.index);
+  m.setU32(edx + F.tsc_khz.offset, 0);
+  return call;
+}
+
+/** do_async_hcalls: run queued ring entries from the cursor while their status is not 0xFF. */
+function runAsyncRing(host: Host, g: Lguest): void {
+  const statusAt = host.dataAddr(g, 'hcall_status');
+  const ringAt = host.dataAddr(g, 'hcalls');
+  for (let k = 0; k < LHCALL_RING_SIZE; k++) {
+    const n = g.nextHcall;
+    if (g.mem.u8(statusAt + n) === 0xff) break;
+    g.nextHcall = (n + 1) % LHCALL_RING_SIZE;
+    const at = ringAt + n * 16;
+    const call = g.mem.u32(at);
+    const edx = g.mem.u32(at + 4);
+    const ebx = g.mem.u32(at + 8);
+    const ecx = g.mem.u32(at + 12);
+    const eax = doHcall(host, g, call, edx, ebx, ecx);
+    host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+    g.mem.setU8(statusAt + n, 0xff);
+    if (g.pendingDma !== null || g.dead !== null) break;
+  }
+}
+
+/** do_hcall(): one call. */
+function doHcall(host: Host, g: Lguest, call: number, edx: number, ebx: number, ecx: number): number {
+  switch (call) {
+    case LHCALL_FLUSH_ASYNC:
+      return call; // Entering the Host already drained the ring.
+    case LHCALL_LGUEST_INIT:
+      host.kill(g, 'already have lguest_data');
+      return call;
+    case LHCALL_CRASH: {
+      // lgread of the 128-byte message buffer, NUL at [127].
+      if (!host.readOk(g, edx, 128)) return call;
+      host.kill(g, `CRASH: ${g.mem.cstring(edx, 127)}`);
+      return call;
+    }
+    case LHCALL_FLUSH_TLB:
+    case LHCALL_NEW_PGTABLE:
+    case LHCALL_LOAD_GDT:
+    case LHCALL_SET_STACK:
+    case LHCALL_TS:
+    case LHCALL_SET_PTE:
+    case LHCALL_SET_PMD:
+    case LHCALL_LOAD_TLS:
+    case LHCALL_SET_CLOCKEVENT:
+      // Paging, segments and the clock are outside the I/O model: accepted and recorded.
+      return call;
+    case LHCALL_LOAD_IDT_ENTRY:
+      loadIdtEntry(host, g, edx, ebx, ecx);
+      return call;
+    case LHCALL_HALT:
+      g.halted = true;
+      return call;
+    case LHCALL_GET_WALLCLOCK:
+      return (WALLCLOCK_EPOCH + Math.floor(host.clock.now / TICKS_PER_SECOND)) >>> 0;
+    case LHCALL_BIND_DMA:
+      return bindDma(host, g, edx, ebx, ecx);
+    case LHCALL_SEND_DMA:
+      sendDma(host, g, edx, ebx);
+      return call;
+    default:
+      // The "\n" is part of lguest's reason string.
+      host.kill(g, `Bad hypercall ${li(call)}\n`);
+      return call;
+  }
+}
+
+/**
+ * load_guest_idt_entry (interrupts_and_traps.c): vectors 2, 8, 15 and the
+ * trap entry are ignored; an entry without the present bit is cleared; a type
+ * other than interrupt (0xE) or trap (0xF) gate kills. Only the 32 irq
+ * vectors (32..63) matter to the I/O model (spec §6, §7.31).
+ */
+function loadIdtEntry(host: Host, g: Lguest, num: number, _lo: number, hi: number): void {
+  if (num === 2 || num === 8 || num === 15 || num === LGUEST_TRAP_ENTRY) return;
+  if (num >= 64) return;
+  const present = (hi & 0x8000) !== 0;
+  const type = (hi >>> 8) & 0xf;
+  if (!present) {
+    if (num >= 32) g.idtPresent = (g.idtPresent & ~(1 << (num - 32))) >>> 0;
+    return;
+  }
+  if (type !== 0xe && type !== 0xf) {
+    host.kill(g, `bad IDT type ${li(type)}`);
+    return;
+  }
+  if (num < 32) return;
+  const bit = 1 << (num - 32);
+  g.idtPresent = (g.idtPresent | bit) >>> 0;
+  g.idtTrapGate = type === 0xf ? (g.idtTrapGate | bit) >>> 0 : (g.idtTrapGate & ~bit) >>> 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * Interrupt delivery before each guest entry (maybe_do_interrupt in
+ * interrupts_and_traps.c; spec §6, checklist §7.29-31).
+ */
+import { X86_EFLAGS_IF } from '../abi/constants.ts';
+import { EventKind } from '../core/events.ts';
+import type { Host } from './host.ts';
+import type { Lguest } from './lguest.ts';
+
+/** Pending and not blocked by lguest_data.blocked_interrupts. */
+export function deliverableIrqs(host: Host, g: Lguest): number {
+  if (!g.initialized || g.pendingIrqs === 0) return 0;
+  const blocked = g.mem.u32(host.dataAddr(g, 'blocked_interrupts'));
+  return (g.pendingIrqs & ~blocked) >>> 0;
+}
+
+/** Lowest set bit's index. */
+function lowestBit(v: number): number {
+  return 31 - Math.clz32(v & -v);
+}
+
+/**
+ * Try to deliver one interrupt. Returns the irq whose frame was built, or
+ * null. A halted guest with a candidate is woken (irq_enabled := 0x200) even
+ * when the IDT entry is absent, which then leaves the irq pending (§7.31).
+ * The guest's eip is never inside a noirq range here: simulated guests have
+ * no code addresses, so that deferral never applies.
+ */
+export function maybeDoInterrupt(host: Host, g: Lguest): number | null {
+  const cand = deliverableIrqs(host, g);
+  if (cand === 0) return null;
+  const irq = lowestBit(cand);
+  const enabledAt = host.dataAddr(g, 'irq_enabled');
+  if (g.halted) {
+    g.mem.setU32(enabledAt, X86_EFLAGS_IF);
+    g.halted = false;
+  } else if (g.mem.u32(enabledAt) === 0) return null;
+  const bit = 1 << irq;
+  if ((g.idtPresent & bit) === 0) return null;
+  g.pendingIrqs = (g.pendingIrqs & ~bit) >>> 0;
+  // Interrupt gate: the frame saved IF, and the handler starts with interrupts off (§7.30).
+  if ((g.idtTrapGate & bit) === 0) g.mem.setU32(enabledAt, 0);
+  host.emit(EventKind.IRQ_DELIVER, g.index, irq);
+  return irq;
+}

@@ -1,0 +1,76 @@
+/**
+ * One guest as the Host sees it: drivers/lguest/lg.h `struct lguest`, reduced
+ * to what the I/O model needs (spec §1.3, §2, §3, §6). Its binding table is a
+ * Uint32Array laid out by the SIM_BINDING struct of the ABI table, so the
+ * worker can hand it to the UI as shared memory.
+ */
+import { LGUEST_MAX_DMA } from '../abi/constants.ts';
+import { layoutOf } from '../abi/layout.ts';
+import { SIM_BINDING } from '../abi/structs.ts';
+import type { Allocator, GuestMemory } from '../core/memory.ts';
+
+const BL = layoutOf(SIM_BINDING, 'i386');
+/** u32 words per binding slot, and the word index of each field (from the ABI table). */
+export const BINDING_WORDS = BL.size / 4;
+export const BW = {
+  key: BL.fields.key.offset / 4,
+  dmas: BL.fields.dmas.offset / 4,
+  numDmas: BL.fields.num_dmas.offset / 4,
+  nextDma: BL.fields.next_dma.offset / 4,
+  interrupt: BL.fields.interrupt.offset / 4,
+  shared: BL.fields.shared.offset / 4,
+  ident: BL.fields.ident.offset / 4,
+  seq: BL.fields.seq.offset / 4,
+} as const;
+
+/** A SEND_DMA waiting for the Launcher (spec §2.4 step 2). */
+export interface PendingDma {
+  readonly dma: number;
+  readonly key: number;
+}
+
+export class Lguest {
+  /** gpa of lguest_data, 0 until LHCALL_LGUEST_INIT (spec §1.2). */
+  lguestData = 0;
+  initialized = false;
+  /** First kill reason; null while alive (spec §2.1: later reasons are discarded). */
+  dead: string | null = null;
+  halted = false;
+  /** irqs_pending bitmap (LGUEST_IRQS = 32 bits). */
+  pendingIrqs = 0;
+  /** Per irq line: its IDT vector (32+irq) is present. */
+  idtPresent = 0xffffffff;
+  /** Per irq line: its IDT vector is a trap gate (0xF) rather than an interrupt gate (0xE). */
+  idtTrapGate = 0;
+  pendingDma: PendingDma | null = null;
+  breakOut = false;
+  /** lg->next_hcall: the async ring cursor. */
+  nextHcall = 0;
+  /** Launcher-side: the process that did LHREQ_INITIALIZE (spec §3.1 EPERM rule). */
+  ownerPid = 0;
+  /** lg->dma[LGUEST_MAX_DMA]: one SIM_BINDING record per slot. */
+  readonly bindings: Uint32Array;
+  /** %eax as the guest will see it on its next entry. */
+  eax = 0;
+
+  constructor(
+    readonly index: number,
+    readonly mem: GuestMemory,
+    alloc: Allocator,
+  ) {
+    this.bindings = new Uint32Array(alloc(LGUEST_MAX_DMA * BINDING_WORDS * 4));
+  }
+
+  get pfnLimit(): number {
+    return this.mem.pfnLimit;
+  }
+
+  /**
+   * lguest_address_ok() (spec §2.1): (addr+len)/4096 < pfn_limit and no 32-bit
+   * wrap. The off-by-one is deliberate: a range ending exactly at the limit fails.
+   */
+  addressOk(addr: number, len: number): boolean {
+    const end = addr + len;
+    return end <= 0xffffffff && Math.floor(end / 4096) < this.mem.pfnLimit;
+  }
+}

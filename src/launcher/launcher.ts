@@ -1,0 +1,198 @@
+/**
+ * The Launcher (Documentation/lguest/lguest.c v2.6.23; spec §1.4, §3.3, §4):
+ * it maps guest memory, lays out the descriptor page and device pages, opens
+ * /dev/lguest, and answers the guest's Launcher-bound sends with its devices.
+ * One Launcher per guest, as in lguest (one process per guest).
+ */
+import {
+  LGUEST_DEVICE_F_RANDOMNESS,
+  LGUEST_MAX_DEVICES,
+  LGUEST_NET_F_NOCSUM,
+  LHREQ_BREAK,
+  LHREQ_GETDMA,
+  LHREQ_INITIALIZE,
+  LHREQ_IRQ,
+  PAGE_SIZE,
+} from '../abi/constants.ts';
+import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
+import { layoutOf } from '../abi/layout.ts';
+import { EventKind } from '../core/events.ts';
+import { GuestMemory, type Allocator, type SharedObject } from '../core/memory.ts';
+import type { DmaLayout, Host } from '../host/host.ts';
+import { BlockDevice } from './block-device.ts';
+import { ConsoleDevice } from './console-device.ts';
+import { DevLguest } from './dev-lguest.ts';
+import type { LauncherDevice } from './device.ts';
+import { dma2iov, LauncherExit, scatter } from './iovec.ts';
+import { NetDevice, type Network } from './net-device.ts';
+
+const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
+const D = DESC.fields;
+
+export type DeviceConfig = { readonly type: 'block'; readonly disk: Uint8Array } | { readonly type: 'net'; readonly network: Network };
+
+export interface SharedMapConfig {
+  readonly object: SharedObject;
+  readonly gpa: number;
+}
+
+export interface LauncherConfig {
+  readonly ramBytes: number;
+  readonly devices: readonly DeviceConfig[];
+  readonly shared: readonly SharedMapConfig[];
+}
+
+/** Where each region goes, computed before memory exists (spec §1.4). */
+export function memoryPlan(cfg: LauncherConfig): { descPage: number; devicePages: number[]; top: number } {
+  const descPage = cfg.ramBytes;
+  let next = descPage + PAGE_SIZE;
+  const devicePages: number[] = [];
+  for (const _d of cfg.devices) {
+    devicePages.push(next);
+    next += PAGE_SIZE;
+  }
+  let top = next;
+  for (const s of cfg.shared) top = Math.max(top, s.gpa + s.object.pages * PAGE_SIZE);
+  return { descPage, devicePages, top };
+}
+
+export class Launcher {
+  readonly memory: GuestMemory;
+  readonly dev: DevLguest;
+  readonly devices: LauncherDevice[] = [];
+  /** What the console wrote to stdout, chunk by chunk. */
+  readonly stdout: Uint8Array[] = [];
+  /** Bytes typed at the terminal that the Launcher has not read yet. */
+  tty: number[] = [];
+  /** The message the Launcher exited with (errx), or null while it runs. */
+  exitMessage: string | null = null;
+  readonly descPage: number;
+  readonly dmaLayout: DmaLayout;
+  readonly console: ConsoleDevice;
+
+  constructor(
+    readonly host: Host,
+    readonly pid: number,
+    cfg: LauncherConfig,
+    alloc: Allocator,
+  ) {
+    const plan = memoryPlan(cfg);
+    this.memory = new GuestMemory(cfg.ramBytes, plan.top, alloc);
+    this.descPage = plan.descPage;
+    this.dmaLayout = host.dma;
+    cfg.devices.forEach((d, i) => {
+      const page = plan.devicePages[i];
+      if (d.type === 'block') {
+        const dev = new BlockDevice(i, page, d.disk);
+        this.addDescriptor(dev, LGUEST_DEVICE_F_RANDOMNESS, 1, page);
+        dev.setup(this);
+      } else {
+        const slot = d.network.claimSlot();
+        this.memory.mapShared(page >>> 12, d.network.object, 0);
+        this.addDescriptor(new NetDevice(i, page, d.network, slot), slot | LGUEST_NET_F_NOCSUM, 1, page);
+      }
+    });
+    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared((s.gpa >>> 12) + p, s.object, p);
+    // The console is created after every command-line device: the last descriptor, no pages (§4.2, §7.33).
+    this.console = new ConsoleDevice(this.devices.length);
+    this.addDescriptor(this.console, 0, 0, 0);
+    this.dev = new DevLguest(host, this.memory, alloc);
+    // pfnlimit, pgdir, start, pageoffset (the seed's 4 words; the page tables are not simulated).
+    const r = this.write(LHREQ_INITIALIZE, [this.memory.pfnLimit, 0, 0, 0xc0000000]);
+    if (r < 0) throw new LauncherExit(`Initializing guest: errno ${-r}`);
+  }
+
+  /** new_device(): the first free descriptor slot (spec §4.1). */
+  private addDescriptor(dev: LauncherDevice, features: number, numPages: number, page: number): void {
+    if (this.devices.length >= LGUEST_MAX_DEVICES) throw new LauncherExit('too many devices');
+    const at = this.descPage + dev.index * DESC.size;
+    const m = this.memory;
+    m.setU16(at + D.type.offset, dev.type);
+    m.setU16(at + D.features.offset, features);
+    m.setU16(at + D.num_pages.offset, numPages);
+    m.setU32(at + D.pfn.offset, page / PAGE_SIZE);
+    this.devices.push(dev);
+  }
+
+  get guestIndex(): number {
+    return this.dev.guest?.index ?? -1;
+  }
+
+  /** write() to /dev/lguest from this Launcher's process. */
+  write(req: number, args: readonly number[]): number {
+    return this.dev.write(this.pid, req, args);
+  }
+
+  /**
+   * handle_output (spec §4.1): the first device whose watch_key is the key
+   * handles the send, and its return value becomes used_len. No device: a
+   * warning and used_len untouched.
+   */
+  handleOutput(dma: number, key: number): void {
+    const g = this.dev.guest!;
+    const dev = this.devices.find((d) => d.handleOutput && d.watchKey === key);
+    let used = 0;
+    if (dev?.handleOutput) {
+      const iov = dma2iov(this.memory, this.dmaLayout, dma);
+      used = dev.handleOutput(this, iov);
+      this.memory.setU32(dma + this.dmaLayout.usedLen, used);
+    }
+    this.host.emit(EventKind.LAUNCHER_OUTPUT, g.index, key, dma, used, dev ? dev.index : 0xffffffff);
+  }
+
+  /** Bytes waiting at the terminal. */
+  get ttyPending(): number {
+    return this.tty.length;
+  }
+
+  typeInput(bytes: readonly number[]): void {
+    for (const b of bytes) this.tty.push(b & 0xff);
+    this.host.emit(EventKind.INPUT, this.guestIndex, bytes.length);
+  }
+
+  /**
+   * The Waker saw the terminal readable (spec §3.3): BREAK on, read() says
+   * EAGAIN, the Launcher runs the console input handler, then BREAK off.
+   * handle_console_input (§4.2): GETDMA key 0, readv into the guest's buffer,
+   * used_len = bytes, IRQ. No buffer → "console: no dma buffer!" and the
+   * bytes read are discarded.
+   */
+  handleConsoleInput(wakerPid: number): void {
+    this.dev.write(wakerPid, LHREQ_BREAK, [1]);
+    const udma = this.write(LHREQ_GETDMA, [this.console.watchKey]);
+    const m = this.memory;
+    if (udma < 0) {
+      // readv into the 1024-byte discard buffer: the terminal is drained by that much.
+      this.tty.splice(0, 1024);
+    } else {
+      const iov = dma2iov(m, this.dmaLayout, udma);
+      const irq = m.u32(udma);
+      let room = 0;
+      for (const v of iov) room += v.len;
+      const chunk = Uint8Array.from(this.tty.splice(0, room));
+      const n = scatter(m, iov, chunk);
+      m.setU32(udma + this.dmaLayout.usedLen, n);
+      this.host.emit(EventKind.CONSOLE_INPUT, this.guestIndex, n, udma);
+      if (this.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
+    }
+    this.dev.write(this.pid, LHREQ_BREAK, [0]);
+  }
+
+  /** errx(): the Launcher exits; its guest goes with it (and its net slot lock). */
+  exit(message: string): void {
+    if (this.exitMessage !== null) return;
+    this.exitMessage = message;
+    const g = this.dev.guest;
+    this.host.emit(EventKind.LAUNCHER_EXIT, g ? g.index : 0xffffffff, this.host.events.intern(message));
+    if (g && g.dead === null) g.dead = `launcher exited: ${message}`;
+    this.dev.close();
+    for (const d of this.devices) if (d instanceof NetDevice) d.network.releaseSlot(d.slot);
+  }
+
+  /** Console output as text (latin-1, as the bytes were written). */
+  stdoutText(): string {
+    let s = '';
+    for (const c of this.stdout) for (let i = 0; i < c.length; i++) s += String.fromCharCode(c[i]);
+    return s;
+  }
+}

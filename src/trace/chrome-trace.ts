@@ -1,0 +1,57 @@
+/**
+ * Chrome trace-event JSON (the format Perfetto UI and chrome://tracing open):
+ * one process, one track per guest, one for the Host and one per Launcher.
+ * Events are instants ('i') at their virtual time in µs (one tick = 1 µs).
+ */
+import { EventKind, eventToJson, type EventLog } from '../core/events.ts';
+
+export interface ChromeEvent {
+  name: string;
+  ph: 'i' | 'M';
+  ts?: number;
+  pid: number;
+  tid: number;
+  s?: 't';
+  cat?: string;
+  args?: Record<string, string | number>;
+}
+
+export const HOST_TID = 100;
+export const launcherTid = (guest: number): number => 200 + guest;
+export const guestTid = (guest: number): number => 1 + guest;
+
+/** Which track an event belongs on: the guest did it, the Host did it, or its Launcher did. */
+export function trackOf(kind: EventKind, guest: number): number {
+  switch (kind) {
+    case EventKind.HCALL:
+    case EventKind.IRQ_DELIVER:
+    case EventKind.STATUS:
+    case EventKind.HALT:
+      return guestTid(guest);
+    case EventKind.DMA:
+    case EventKind.DMA_FULL:
+    case EventKind.IRQ_RAISE:
+    case EventKind.KILL:
+      return HOST_TID;
+    default:
+      return launcherTid(guest === 0xffffffff ? 0 : guest);
+  }
+}
+
+export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; displayTimeUnit: 'ns' } {
+  const out: ChromeEvent[] = [{ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: 'lguest-lab' } }, { name: 'thread_name', ph: 'M', pid: 1, tid: HOST_TID, args: { name: 'Host' } }];
+  const guests = new Set<number>();
+  for (let i = 0; i < log.count; i++) {
+    const ev = log.get(i);
+    if (ev.guest !== 0xffffffff) guests.add(ev.guest);
+    const j = eventToJson(ev, log.strings);
+    const name = j.kind === 'hcall' ? `hcall ${j.call}` : String(j.kind);
+    const { i: _i, t: _t, kind: _k, ...args } = j;
+    out.push({ name, ph: 'i', s: 't', ts: ev.time, pid: 1, tid: trackOf(ev.kind, ev.guest), cat: String(j.kind), args: { ...args, event: ev.index } });
+  }
+  for (const g of [...guests].sort((a, b) => a - b)) {
+    out.push({ name: 'thread_name', ph: 'M', pid: 1, tid: guestTid(g), args: { name: `guest ${g}` } });
+    out.push({ name: 'thread_name', ph: 'M', pid: 1, tid: launcherTid(g), args: { name: `launcher ${g}` } });
+  }
+  return { traceEvents: out, displayTimeUnit: 'ns' };
+}
