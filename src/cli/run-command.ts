@@ -155,6 +155,10 @@ class ConsolePrinter {
     this.atLineStart = m.launchers.map(() => true);
   }
 
+  /** Guest whose output was printed last, and whether the terminal is at a line start. */
+  private lastGuest = -1;
+  private termAtLineStart = true;
+
   flush(): void {
     const many = this.m.launchers.length > 1;
     this.m.launchers.forEach((L, i) => {
@@ -164,27 +168,32 @@ class ConsolePrinter {
         for (let k = 0; k < c.length; k++) s += String.fromCharCode(c[k]);
         if (many) {
           let out = '';
+          // Another guest's half-written line: end it, so each line carries one guest's prefix.
+          if (this.lastGuest !== i && !this.termAtLineStart) out += '\n';
+          if (this.lastGuest !== i && !this.atLineStart[i]) out += `[guest ${i}] `;
           for (const ch of s) {
             if (this.atLineStart[i] && ch !== '\r') out += `[guest ${i}] `;
             out += ch;
             this.atLineStart[i] = ch === '\n';
           }
+          this.lastGuest = i;
           s = out;
         }
+        if (s.length > 0) this.termAtLineStart = s.endsWith('\n');
         this.io.stdout(s);
       }
     });
     const ev = this.m.events;
     for (; this.eventsSeen < ev.count; this.eventsSeen++) {
       const e = ev.get(this.eventsSeen);
-      if (e.kind === EventKind.KILL) this.io.stdout(`${this.atLineStartAll() ? '' : '\n'}guest ${e.guest} killed: ${ev.strings[e.a]}\n`);
-      else if (e.kind === EventKind.LAUNCHER_EXIT && this.m.host.guests[e.guest]?.dead?.startsWith('launcher exited'))
-        this.io.stdout(`guest ${e.guest} launcher exited: ${ev.strings[e.a]}\n`);
+      let line: string | null = null;
+      if (e.kind === EventKind.KILL) line = `guest ${e.guest} killed: ${ev.strings[e.a]}`;
+      else if (e.kind === EventKind.LAUNCHER_EXIT && this.m.host.guests[e.guest]?.dead?.startsWith('launcher exited')) line = `guest ${e.guest} launcher exited: ${ev.strings[e.a]}`;
+      if (line !== null) {
+        this.io.stdout(`${this.termAtLineStart ? '' : '\n'}${line}\n`);
+        this.termAtLineStart = true;
+      }
     }
-  }
-
-  private atLineStartAll(): boolean {
-    return this.atLineStart.every((x) => x);
   }
 }
 

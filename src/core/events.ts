@@ -97,27 +97,25 @@ export class StopAtEvent extends Error {
   }
 }
 
+/** Events per storage chunk (2 MiB of words): chunks never move, so the UI can hold them. */
+export const EVENT_CHUNK = 65536;
+const CHUNK_SHIFT = 16;
+
 export class EventLog {
-  private words: Uint32Array;
+  /** Fixed-size chunks of records; a chunk, once allocated, is never reallocated. */
+  readonly chunks: Uint32Array[] = [];
   private n = 0;
+  /** Furthest count this timeline has recorded (after a rewind, events up to here are still stored). */
+  recorded = 0;
   readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
-  /** When set, pushing event number `stopAfter` (0-based count reached) throws StopAtEvent. */
+  /** When set, reaching this count throws StopAtEvent (time travel stops right after an event). */
   stopAfter = -1;
-  /** Called for each pushed event (the worker mirrors them into the shared ring). */
-  onPush: ((log: EventLog, index: number) => void) | null = null;
 
-  constructor(initialCapacity = 4096) {
-    this.words = new Uint32Array(initialCapacity * EVENT_WORDS);
-  }
+  constructor(private readonly alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)) {}
 
   get count(): number {
     return this.n;
-  }
-
-  /** The raw columns (first count*EVENT_WORDS words are valid). */
-  get raw(): Uint32Array {
-    return this.words;
   }
 
   intern(s: string): number {
@@ -131,13 +129,14 @@ export class EventLog {
   }
 
   push(kind: EventKind, guest: number, time: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
-    let w = this.words;
-    const at = this.n * EVENT_WORDS;
-    if (at + EVENT_WORDS > w.length) {
-      const grown = new Uint32Array(w.length * 2);
-      grown.set(w);
-      this.words = w = grown;
+    const n = this.n;
+    const ci = n >>> CHUNK_SHIFT;
+    let w = this.chunks[ci];
+    if (w === undefined) {
+      w = new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4));
+      this.chunks.push(w);
     }
+    const at = (n & (EVENT_CHUNK - 1)) * EVENT_WORDS;
     w[at + EV.kind] = kind;
     w[at + EV.guest] = guest;
     w[at + EV.time] = time;
@@ -146,31 +145,46 @@ export class EventLog {
     w[at + EV.c] = c;
     w[at + EV.d] = d;
     w[at + EV.e] = e;
-    this.n++;
-    if (this.onPush) this.onPush(this, this.n - 1);
-    if (this.n === this.stopAfter) throw new StopAtEvent(this.n - 1);
+    this.n = n + 1;
+    if (this.n > this.recorded) this.recorded = this.n;
+    if (this.n === this.stopAfter) throw new StopAtEvent(n);
   }
 
   get(index: number): SimEvent {
-    const w = this.words;
-    const at = index * EVENT_WORDS;
-    return {
-      index,
-      kind: w[at + EV.kind] as EventKind,
-      guest: w[at + EV.guest],
-      time: w[at + EV.time],
-      a: w[at + EV.a],
-      b: w[at + EV.b],
-      c: w[at + EV.c],
-      d: w[at + EV.d],
-      e: w[at + EV.e],
-    };
+    return readEvent(this.chunks, index);
   }
 
-  /** Drop events after `count` (used when a replay rewinds). */
-  truncate(count: number): void {
-    this.n = Math.min(this.n, count);
+  /**
+   * Move to `count` events, back or forward within what this timeline has
+   * recorded: records beyond stay stored (up to `recorded`) and a deterministic
+   * re-run rewrites them with the same values.
+   */
+  setCount(count: number): void {
+    if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
+    this.n = count;
   }
+
+  /** The timeline forked here: what was recorded beyond the current count is gone. */
+  forget(): void {
+    this.recorded = this.n;
+  }
+}
+
+/** Decode event `index` from chunked storage (the UI uses this on the shared chunks). */
+export function readEvent(chunks: readonly Uint32Array[], index: number): SimEvent {
+  const w = chunks[index >>> CHUNK_SHIFT];
+  const at = (index & (EVENT_CHUNK - 1)) * EVENT_WORDS;
+  return {
+    index,
+    kind: w[at + EV.kind] as EventKind,
+    guest: w[at + EV.guest],
+    time: w[at + EV.time],
+    a: w[at + EV.a],
+    b: w[at + EV.b],
+    c: w[at + EV.c],
+    d: w[at + EV.d],
+    e: w[at + EV.e],
+  };
 }
 
 /** One event as a JSON object: the JSON-lines trace format (`--trace FILE`). */

@@ -25,6 +25,7 @@ import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
 import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
 import { LauncherExit } from '../launcher/iovec.ts';
 import { Network } from '../launcher/net-device.ts';
+import { BlockDevice } from '../launcher/block-device.ts';
 import type { GuestCpu, GuestProgram } from '../guest/program.ts';
 import { createProgram } from '../guest/programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from './scenario.ts';
@@ -33,9 +34,42 @@ import { hashBytes, type HashState, hashInit, hashHex } from './hash.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
+export interface GuestHostState {
+  lguestData: number;
+  initialized: boolean;
+  dead: string | null;
+  halted: boolean;
+  pendingIrqs: number;
+  idtPresent: number;
+  idtTrapGate: number;
+  pendingDma: { dma: number; key: number } | null;
+  breakOut: boolean;
+  nextHcall: number;
+  eax: number;
+  bindings: Uint32Array;
+}
+
+/** The non-memory state of a Machine at a quantum boundary. */
+export interface MachineState {
+  count: number;
+  clock: number;
+  quanta: number;
+  current: number;
+  inputsApplied: number;
+  untimed: { guest: number; text: string }[];
+  finished: boolean[];
+  statusSeen: Uint16Array[];
+  bindSeq: number;
+  bytesCopied: number;
+  guests: GuestHostState[];
+  launchers: { stdoutChunks: number; tty: number[]; exitMessage: string | null }[];
+  programs: unknown[];
+  networks: number[][];
+}
+
 /** A console input with the event index at which it reached the terminal. */
 export interface StampedInput {
-  readonly at: number;
+  at: number;
   readonly guest: number;
   readonly text: string;
 }
@@ -71,30 +105,40 @@ class Cpu implements GuestCpu {
 }
 
 export class Machine {
-  readonly events = new EventLog();
+  readonly events: EventLog;
   readonly clock: Clock = { now: 0 };
   readonly host: Host;
   readonly launchers: Launcher[] = [];
   readonly programs: GuestProgram[] = [];
   readonly networks = new Map<string, Network>();
   readonly sharedObjects: SharedObject[] = [];
-  /** Every input applied so far, stamped (the recording's input half). */
+  /**
+   * Every input of this timeline, stamped with the event count at which it
+   * reaches the terminal, in order: the recording's input half. Entries from
+   * `inputsApplied` on are still to come (replay, or queued by the UI).
+   */
   readonly inputLog: StampedInput[] = [];
+  inputsApplied = 0;
+  /** Inputs to type once every guest is idle, in order (scenario inputs without `at`, CLI --type). */
+  readonly untimed: { guest: number; text: string }[] = [];
+  /** A time-travel stop left the machine in the middle of a quantum: restore before running it. */
+  suspended = false;
   /** Programs that returned 'done'. */
   private readonly finished: boolean[] = [];
   private readonly cpus: Cpu[] = [];
   /** Last seen status word per descriptor, to emit STATUS events for the guest's writes. */
   private readonly statusSeen: Uint16Array[] = [];
-  /** Scenario inputs with `at`, not yet applied, in order. */
-  private pendingTimed: StampedInput[] = [];
   current = 0;
   quanta = 0;
+  readonly alloc: Allocator;
 
   constructor(
     readonly scenario: Scenario,
     opts: MachineOptions = {},
   ) {
     const alloc = opts.alloc ?? defaultAllocator;
+    this.alloc = alloc;
+    this.events = new EventLog(alloc);
     this.host = new Host(scenario.arch as Arch, this.events, this.clock);
     // Shared regions: one object each, mapped into the named guests (issue #3 `shared`).
     const mapsByGuest = new Map<number, { object: SharedObject; gpa: number }[]>();
@@ -126,7 +170,11 @@ export class Machine {
       this.cpus.push(new Cpu(this, i));
       this.statusSeen.push(this.readStatuses(i));
     });
-    this.pendingTimed = (scenario.inputs ?? []).filter((x) => x.at !== undefined).map((x) => ({ at: x.at!, guest: x.guest, text: x.text }));
+    for (const x of scenario.inputs ?? []) {
+      if (x.at !== undefined) this.inputLog.push({ at: x.at, guest: x.guest, text: x.text });
+      else this.untimed.push({ guest: x.guest, text: x.text });
+    }
+    this.inputLog.sort((a, b) => a.at - b.at);
   }
 
   get guestCount(): number {
@@ -181,17 +229,37 @@ export class Machine {
     return true;
   }
 
-  /** Apply timed inputs whose event index has come. */
-  private applyTimedInputs(): void {
-    while (this.pendingTimed.length > 0 && this.pendingTimed[0].at <= this.events.count) {
-      const inp = this.pendingTimed.shift()!;
-      this.typeInput(inp.guest, inp.text);
+  /** Apply stamped inputs whose event index has come (spec of a recording: inputs land at quantum boundaries). */
+  private applyDueInputs(): void {
+    const log = this.inputLog;
+    while (this.inputsApplied < log.length && log[this.inputsApplied].at <= this.events.count) {
+      const inp = log[this.inputsApplied++];
+      const L = this.launchers[inp.guest];
+      if (L && L.exitMessage === null) L.typeInput(Array.from(new TextEncoder().encode(inp.text)));
     }
   }
 
-  /** Run one quantum. Returns false when every guest is idle (nothing ran). */
+  /** Inputs stamped but not yet applied. */
+  get inputsPending(): number {
+    return this.inputLog.length - this.inputsApplied;
+  }
+
+  /**
+   * Run one quantum. Returns false when every guest is idle and no input is
+   * due (nothing ran). An idle machine takes its next untimed input first.
+   */
   step(): boolean {
-    this.applyTimedInputs();
+    if (this.suspended) throw new Error('machine is suspended mid-quantum by a time-travel stop: restore a checkpoint first');
+    this.applyDueInputs();
+    if (this.isIdle()) {
+      if (this.inputsPending === 0 && this.untimed.length > 0) {
+        const next = this.untimed.shift()!;
+        this.typeInput(next.guest, next.text);
+      }
+      // An idle machine's count cannot reach a later stamp: the next input lands now.
+      if (this.inputsPending > 0) this.inputLog[this.inputsApplied].at = Math.min(this.inputLog[this.inputsApplied].at, this.events.count);
+      this.applyDueInputs();
+    }
     const n = this.launchers.length;
     for (let k = 0; k < n; k++) {
       const i = (this.current + k) % n;
@@ -257,12 +325,15 @@ export class Machine {
     }
   }
 
-  /** Console input for guest `guest`: it reaches that Launcher's terminal now (stamped). */
+  /**
+   * Console input for guest `guest`: stamped with the current event count and
+   * applied at the start of the next quantum. If inputs stamped later were
+   * still to come (a rewound timeline), they are dropped: the timeline forks.
+   */
   typeInput(guest: number, text: string): void {
-    const L = this.launchers[guest];
-    if (!L || L.exitMessage !== null) return;
+    if (guest < 0 || guest >= this.launchers.length) return;
+    this.inputLog.length = this.inputsApplied;
     this.inputLog.push({ at: this.events.count, guest, text });
-    L.typeInput(Array.from(new TextEncoder().encode(text)));
   }
 
   /** Console output of a guest so far. */
@@ -276,6 +347,92 @@ export class Machine {
     for (const L of this.launchers) hashBytes(h, L.memory.bytes);
     for (const o of this.sharedObjects) hashBytes(h, o.bytes);
     return hashHex(h);
+  }
+
+  /**
+   * Everything but memory pages and disks, as plain data (checkpoints.ts
+   * keeps memory and disks). Taken only at quantum boundaries.
+   */
+  captureState(): MachineState {
+    return {
+      count: this.events.count,
+      clock: this.clock.now,
+      quanta: this.quanta,
+      current: this.current,
+      inputsApplied: this.inputsApplied,
+      untimed: this.untimed.map((u) => ({ ...u })),
+      finished: [...this.finished],
+      statusSeen: this.statusSeen.map((x) => x.slice()),
+      bindSeq: this.host.bindSeq,
+      bytesCopied: this.host.bytesCopied,
+      guests: this.launchers.map((_, i) => {
+        const g = this.host.guests[i]!;
+        return {
+          lguestData: g.lguestData,
+          initialized: g.initialized,
+          dead: g.dead,
+          halted: g.halted,
+          pendingIrqs: g.pendingIrqs,
+          idtPresent: g.idtPresent,
+          idtTrapGate: g.idtTrapGate,
+          pendingDma: g.pendingDma,
+          breakOut: g.breakOut,
+          nextHcall: g.nextHcall,
+          eax: g.eax,
+          bindings: g.bindings.slice(),
+        };
+      }),
+      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: [...L.tty], exitMessage: L.exitMessage })),
+      programs: this.programs.map((p) => p.save()),
+      networks: [...this.networks.values()].map((n) => n.lockedSlots()),
+    };
+  }
+
+  restoreState(st: MachineState): void {
+    this.events.setCount(st.count);
+    this.clock.now = st.clock;
+    this.quanta = st.quanta;
+    this.current = st.current;
+    this.inputsApplied = st.inputsApplied;
+    this.untimed.length = 0;
+    this.untimed.push(...st.untimed.map((u) => ({ ...u })));
+    st.finished.forEach((f, i) => (this.finished[i] = f));
+    st.statusSeen.forEach((x, i) => this.statusSeen[i].set(x));
+    this.host.bindSeq = st.bindSeq;
+    this.host.bytesCopied = st.bytesCopied;
+    st.guests.forEach((gs, i) => {
+      const g = this.host.guests[i]!;
+      g.lguestData = gs.lguestData;
+      g.initialized = gs.initialized;
+      g.dead = gs.dead;
+      g.halted = gs.halted;
+      g.pendingIrqs = gs.pendingIrqs;
+      g.idtPresent = gs.idtPresent;
+      g.idtTrapGate = gs.idtTrapGate;
+      g.pendingDma = gs.pendingDma;
+      g.breakOut = gs.breakOut;
+      g.nextHcall = gs.nextHcall;
+      g.eax = gs.eax;
+      g.bindings.set(gs.bindings);
+    });
+    this.host.rebuildKeyIndex();
+    st.launchers.forEach((ls, i) => {
+      const L = this.launchers[i];
+      L.stdout.length = ls.stdoutChunks;
+      L.tty = [...ls.tty];
+      L.exitMessage = ls.exitMessage;
+    });
+    st.programs.forEach((ps, i) => this.programs[i].load(ps));
+    [...this.networks.values()].forEach((n, i) => n.setLockedSlots(st.networks[i]));
+    this.events.stopAfter = -1;
+    this.suspended = false;
+  }
+
+  /** Every block device, guest by guest (their disks are checkpointed). */
+  blockDevices(): BlockDevice[] {
+    const out: BlockDevice[] = [];
+    for (const L of this.launchers) for (const d of L.devices) if (d instanceof BlockDevice) out.push(d);
+    return out;
   }
 
   /** Guest-physical pages of a guest (for the UI). */

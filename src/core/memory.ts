@@ -22,6 +22,8 @@ export const defaultAllocator: Allocator = (bytes) =>
 /** A memory object several guests can map (MAP_SHARED file in the real Launcher). */
 export class SharedObject {
   readonly bytes: Uint8Array;
+  /** Pages written since the last checkpoint (see src/core/checkpoints.ts). */
+  readonly dirty: Uint8Array;
   constructor(
     readonly id: number,
     readonly name: string,
@@ -29,6 +31,7 @@ export class SharedObject {
     alloc: Allocator,
   ) {
     this.bytes = new Uint8Array(alloc(pages * PAGE_SIZE));
+    this.dirty = new Uint8Array(pages);
   }
 }
 
@@ -56,6 +59,8 @@ export class GuestMemory {
   private readonly mappings: SharedMapping[] = [];
   private readonly pageViews: DataView[] = [];
   private sharedCount = 0;
+  /** Private pages written since the last checkpoint; every writer below marks them. */
+  readonly dirty: Uint8Array;
 
   constructor(
     readonly ramBytes: number,
@@ -66,6 +71,17 @@ export class GuestMemory {
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.pfnLimit = top >>> PAGE_SHIFT;
     this.sharedIndex = new Int32Array(this.pfnLimit).fill(-1);
+    this.dirty = new Uint8Array(this.pfnLimit);
+  }
+
+  /** Mark the pages of [gpa, gpa+len) written (private or shared). */
+  private touch(gpa: number, len: number): void {
+    const last = (gpa + len - 1) >>> PAGE_SHIFT;
+    for (let p = gpa >>> PAGE_SHIFT; p <= last; p++) {
+      const i = this.sharedIndex[p];
+      if (i < 0) this.dirty[p] = 1;
+      else this.mappings[i].object.dirty[this.mappings[i].page] = 1;
+    }
   }
 
   /** Map page `page` of `object` at guest page `pfn`. */
@@ -121,6 +137,11 @@ export class GuestMemory {
     return this.u8(gpa) | (this.u8(gpa + 1) << 8);
   }
 
+  /** Signed 32-bit read (the `int` fields of lguest_block_page). */
+  i32(gpa: number): number {
+    return this.u32(gpa) | 0;
+  }
+
   u32(gpa: number): number {
     this.check(gpa, 4);
     if (!this.touchesShared(gpa, 4)) return this.view.getUint32(gpa, true);
@@ -130,14 +151,21 @@ export class GuestMemory {
   setU8(gpa: number, v: number): void {
     this.check(gpa, 1);
     const i = this.sharedIndex[gpa >>> PAGE_SHIFT];
-    if (i < 0) this.bytes[gpa] = v;
-    else this.pageViews[i].setUint8(gpa & (PAGE_SIZE - 1), v);
+    if (i < 0) {
+      this.bytes[gpa] = v;
+      this.dirty[gpa >>> PAGE_SHIFT] = 1;
+    } else {
+      this.pageViews[i].setUint8(gpa & (PAGE_SIZE - 1), v);
+      this.mappings[i].object.dirty[this.mappings[i].page] = 1;
+    }
   }
 
   setU16(gpa: number, v: number): void {
     this.check(gpa, 2);
-    if (!this.touchesShared(gpa, 2)) this.view.setUint16(gpa, v, true);
-    else {
+    if (!this.touchesShared(gpa, 2)) {
+      this.view.setUint16(gpa, v, true);
+      this.touch(gpa, 2);
+    } else {
       this.setU8(gpa, v & 0xff);
       this.setU8(gpa + 1, (v >>> 8) & 0xff);
     }
@@ -145,8 +173,10 @@ export class GuestMemory {
 
   setU32(gpa: number, v: number): void {
     this.check(gpa, 4);
-    if (!this.touchesShared(gpa, 4)) this.view.setUint32(gpa, v >>> 0, true);
-    else for (let k = 0; k < 4; k++) this.setU8(gpa + k, (v >>> (8 * k)) & 0xff);
+    if (!this.touchesShared(gpa, 4)) {
+      this.view.setUint32(gpa, v >>> 0, true);
+      this.touch(gpa, 4);
+    } else for (let k = 0; k < 4; k++) this.setU8(gpa + k, (v >>> (8 * k)) & 0xff);
   }
 
   /** Copy `len` bytes out of guest memory. */
@@ -175,6 +205,8 @@ export class GuestMemory {
 
   write(gpa: number, src: Uint8Array): void {
     this.check(gpa, src.length);
+    if (src.length === 0) return;
+    this.touch(gpa, src.length);
     if (!this.touchesShared(gpa, src.length)) {
       this.bytes.set(src, gpa);
       return;
@@ -196,6 +228,7 @@ export class GuestMemory {
     if (!this.touchesShared(dstGpa, len) && !src.touchesShared(srcGpa, len)) {
       // The fast path: one TypedArray.set, the memcpy the DMA benchmark compares against.
       this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
+      this.touch(dstGpa, len);
       return;
     }
     this.write(dstGpa, src.read(srcGpa, len));

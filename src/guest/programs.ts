@@ -1,10 +1,10 @@
-/** TEMP while the kernel lands. */
+/** Which program a scenario guest runs: the built-in kernel or a script. */
 import type { Arch } from '../abi/ctypes.ts';
 import type { GuestSpec } from '../core/scenario.ts';
+import { LguestKernel } from './kernel/kernel.ts';
 import type { GuestProgram } from './program.ts';
 import { ScriptGuest } from './script-guest.ts';
 
 export function createProgram(spec: GuestSpec, arch: Arch): GuestProgram {
-  if (spec.kernel !== 'script') throw new Error('kernel pending');
-  return new ScriptGuest(spec.script ?? [], arch);
+  return spec.kernel === 'script' ? new ScriptGuest(spec.script ?? [], arch) : new LguestKernel();
 }

@@ -13,9 +13,15 @@ import { LHREQ_GETDMA, LHREQ_IRQ } from '../abi/constants.ts';
 
 const BP = layoutOf(LGUEST_BLOCK_PAGE, 'i386').fields;
 
+/** Identity of a disk's contents: a fresh number after every write (checkpoints share unchanged disks). */
+let stampCounter = 0;
+export const nextDiskStamp = (): number => ++stampCounter;
+
 export class BlockDevice implements LauncherDevice {
   readonly type = LGUEST_DEVICE_T_BLOCK;
   readonly watchKey: number;
+  /** Changes whenever the disk's contents do. */
+  stamp = nextDiskStamp();
   constructor(
     readonly index: number,
     readonly mem: number,
@@ -34,7 +40,7 @@ export class BlockDevice implements LauncherDevice {
   handleOutput(launcher: Launcher, iov: readonly Iovec[]): number {
     const m = launcher.memory;
     const page = this.mem;
-    const type = m.view.getInt32(page + BP.type.offset, true);
+    const type = m.i32(page + BP.type.offset);
     const sector = m.u32(page + BP.sector.offset);
     const bytes = m.u32(page + BP.bytes.offset);
     const off = sector * 512;
@@ -51,6 +57,7 @@ export class BlockDevice implements LauncherDevice {
       len = data.length;
       // writev extends the file, then the Launcher truncates it back and exits.
       this.disk.set(data.subarray(0, Math.max(0, Math.min(len, size - off))), off);
+      this.stamp = nextDiskStamp();
       if (off + len > size) throw new LauncherExit(`Write past end ${off}+${len}`);
       m.setU32(udma, 0);
     } else {
@@ -58,7 +65,7 @@ export class BlockDevice implements LauncherDevice {
       m.setU32(udma, len);
     }
     // result: 1 done, 2 done with error (bytes ≠ transferred), spec §7.35.
-    m.view.setInt32(page + BP.result.offset, 1 + (bytes !== len ? 1 : 0), true);
+    m.setU32(page + BP.result.offset, 1 + (bytes !== len ? 1 : 0));
     if (launcher.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     return 0;
   }

@@ -34,6 +34,16 @@ export class Network {
     throw new LauncherExit(`No free slots in network file ${this.name}`);
   }
 
+  /** Locked slots, for checkpoints. */
+  lockedSlots(): number[] {
+    return [...this.locked].sort((a, b) => a - b);
+  }
+
+  setLockedSlots(slots: readonly number[]): void {
+    this.locked.clear();
+    for (const s of slots) this.locked.add(s);
+  }
+
   /** The lock goes when the Launcher dies. */
   releaseSlot(i: number): void {
     this.locked.delete(i);
