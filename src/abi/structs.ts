@@ -112,7 +112,41 @@ export const SIM_BINDING: StructDecl = {
   fields: [f('key', '__u32'), f('dmas', '__u32'), f('num_dmas', '__u32'), f('next_dma', '__u32'), f('interrupt', '__u32'), f('shared', '__u32'), f('ident', '__u32'), f('seq', '__u32')],
 };
 
+/**
+ * lguest-lab's live-state block: the worker writes it after every slice of
+ * work, the UI reads it every animation frame (shared memory, no messages).
+ * Per-guest arrays are indexed by guest (MAX_LGUEST_GUESTS = 16 entries).
+ * `seq` changes whenever anything else does. Run states: 0 running,
+ * 1 halted, 2 in the Launcher, 3 done, 4 dead.
+ */
+export const SIM_LIVE: StructDecl = {
+  name: 'sim_live',
+  header: 'lguest-lab',
+  fields: [
+    f('seq', '__u32'),
+    f('events', '__u32'),
+    f('recorded', '__u32'),
+    f('view', '__u32'),
+    f('time', '__u32'),
+    f('quanta', '__u32'),
+    f('running', '__u32'),
+    f('suspended', '__u32'),
+    f('events_per_sec', '__u32'),
+    f('guest_count', '__u32'),
+    f('chunk_count', '__u32'),
+    f('inputs_pending', '__u32'),
+    f('hash_hi', '__u32'),
+    f('hash_lo', '__u32'),
+    f('hash_seq', '__u32'),
+    f('run_state', '__u32', 16),
+    f('pending_irqs', '__u32', 16),
+    f('tty_pending', '__u32', 16),
+    f('stdout_chunks', '__u32', 16),
+    f('console_seq', '__u32', 16),
+  ],
+};
+
 /** The structs of the seed header, in header order (what `abi --json` and the gcc check cover). */
 export const HEADER_STRUCTS: readonly StructDecl[] = [LGUEST_DMA, LGUEST_BLOCK_PAGE, LGUEST_NET, LGUEST_DEVICE_DESC];
 /** Every struct of the table. */
-export const ALL_STRUCTS: readonly StructDecl[] = [...HEADER_STRUCTS, HCALL_RING, LGUEST_DATA, SIM_EVENT, SIM_BINDING];
+export const ALL_STRUCTS: readonly StructDecl[] = [...HEADER_STRUCTS, HCALL_RING, LGUEST_DATA, SIM_EVENT, SIM_BINDING, SIM_LIVE];

@@ -332,7 +332,8 @@ export class Machine {
    */
   typeInput(guest: number, text: string): void {
     if (guest < 0 || guest >= this.launchers.length) return;
-    this.inputLog.length = this.inputsApplied;
+    const log = this.inputLog;
+    while (log.length > this.inputsApplied && log[log.length - 1].at > this.events.count) log.pop();
     this.inputLog.push({ at: this.events.count, guest, text });
   }
 

@@ -6,5 +6,5 @@ import type { GuestProgram } from './program.ts';
 import { ScriptGuest } from './script-guest.ts';
 
 export function createProgram(spec: GuestSpec, arch: Arch): GuestProgram {
-  return spec.kernel === 'script' ? new ScriptGuest(spec.script ?? [], arch) : new LguestKernel();
+  return spec.kernel === 'script' ? new ScriptGuest(spec.script ?? [], arch) : new LguestKernel({ arch });
 }

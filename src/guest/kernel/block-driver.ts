@@ -18,7 +18,8 @@ import { pageSections, setUsedLen, writeDma } from './dma.ts';
 import { getField, setField } from './guest-struct.ts';
 import { BLK_BUF, BLK_BUF_BYTES, BLK_PING_DMA, BLK_REPLY_DMA, BLK_REQ_DMA } from './layout.ts';
 import { printk } from './printk.ts';
-import { type BindRequest, type BlkSubmitJob, type Ctx, hcall, hex } from './state.ts';
+import { type BindRequest, type BlkSubmitJob, type Ctx, hcall } from './state.ts';
+import { hex } from './tty.ts';
 
 export const SECTOR_BYTES = 512;
 /** The most sectors one request moves: the data buffer's size. */
@@ -86,6 +87,7 @@ export function blkIrq(ctx: Ctx): void {
   if (b === null || b.inflight === null) return;
   const result = getField(ctx.mem, b.phys, ctx.L.blockPage, 'result');
   if (result === 0) return;
+  if (result !== 1) printk(ctx, `lguest_blk: ${b.name}: ${b.inflight.write ? 'write' : 'read'} at sector ${b.inflight.sector} failed (result ${result})`, false);
   b.done = { ok: result === 1, result };
   b.inflight = null;
   setUsedLen(ctx.mem, ctx.L.dma, BLK_REPLY_DMA, 0);

@@ -11,8 +11,8 @@ import { klogInit } from './klog.ts';
 import { EMPTY_LINE, storeLine } from './line-editor.ts';
 import { LGUEST_DATA_GPA } from './layout.ts';
 import { printk } from './printk.ts';
-import { type Ctx, type Fg, type InitJob, hcall, hex } from './state.ts';
-import { prompt, puts } from './tty.ts';
+import { type Ctx, type Fg, type InitJob, hcall } from './state.ts';
+import { hex, prompt, puts } from './tty.ts';
 
 export const KERNEL_VERSION = '2.6.23-lguest-lab';
 

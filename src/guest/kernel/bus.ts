@@ -20,7 +20,8 @@ import {
 import type { Trap } from '../program.ts';
 import { getField, setField } from './guest-struct.ts';
 import { printk } from './printk.ts';
-import { type BindRequest, type Ctx, type ProbeJob, hcall, hex } from './state.ts';
+import { type BindRequest, type Ctx, type ProbeJob, hcall } from './state.ts';
+import { hex } from './tty.ts';
 
 export interface DeviceDesc {
   readonly index: number;

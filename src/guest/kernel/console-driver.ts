@@ -12,8 +12,7 @@ import { feedLine, loadLine, storeLine } from './line-editor.ts';
 import { CON_RX_BUF, CON_RX_BYTES, CON_RX_DMA } from './layout.ts';
 import { printk } from './printk.ts';
 import type { BindRequest, Ctx } from './state.ts';
-import { hex } from './state.ts';
-import { interrupt } from './tty.ts';
+import { hex, interrupt } from './tty.ts';
 
 export const consoleDriver: Driver = {
   type: LGUEST_DEVICE_T_CONSOLE,

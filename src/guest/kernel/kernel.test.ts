@@ -23,7 +23,7 @@ import {
 } from '../../abi/index.ts';
 import { GuestMemory } from '../../core/memory.ts';
 import type { GuestCpu, Trap } from '../program.ts';
-import { readDma, usedLen } from './dma.ts';
+import { gatherDma, readDma, usedLen } from './dma.ts';
 import { getField, setField } from './guest-struct.ts';
 import { LguestKernel } from './kernel.ts';
 import { CON_RX_BUF, CON_RX_DMA, LGUEST_DATA_GPA, NET_BUF_BYTES, NET_RX_DMAS, NET_STATS_GPA, kernelLayouts } from './layout.ts';
@@ -116,13 +116,8 @@ class FakeHost {
         this.eax = this.bindResult;
         break;
       case LHCALL_SEND_DMA: {
-        const parts = readDma(this.mem, this.L.dma, t.a2).map((s) => this.mem.read(s.addr, s.len));
-        const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-        let at = 0;
-        for (const p of parts) {
-          bytes.set(p, at);
-          at += p.length;
-        }
+        const total = readDma(this.mem, this.L.dma, t.a2).reduce((n, s) => n + s.len, 0);
+        const bytes = gatherDma(this.mem, this.L.dma, t.a2, total);
         if (t.a1 === 0) {
           this.onConsoleSend?.(t.a2);
           this.console += String.fromCharCode(...bytes);

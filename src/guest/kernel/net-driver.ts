@@ -16,7 +16,7 @@ import { LGUEST_DEVICE_T_NET, LHCALL_SEND_DMA, PAGE_SIZE } from '../../abi/const
 import type { Trap } from '../program.ts';
 import { type DeviceDesc, type Driver, deviceIrq } from './bus.ts';
 import { gatherDma, pageSections, usedLen, writeDma } from './dma.ts';
-import { getField, setField } from './guest-struct.ts';
+import { getField, setField, zeroStruct } from './guest-struct.ts';
 import { LGUEST_DATA_GPA, NET_BUF_BYTES, NET_RX_BUFFERS, NET_RX_BUFS, NET_RX_DMAS, NET_STATS_GPA, NET_TX_BUF, NET_TX_DMA, type KernelLayouts } from './layout.ts';
 import {
   ETH_ALEN,
@@ -34,8 +34,8 @@ import {
   macString,
 } from './packet.ts';
 import { printk } from './printk.ts';
-import { type BindRequest, type Ctx, type NetDev, type NetTxJob, hcall, hex } from './state.ts';
-import { asyncMessage, printable } from './tty.ts';
+import { type BindRequest, type Ctx, type NetDev, type NetTxJob, hcall } from './state.ts';
+import { asyncMessage, hex, printable } from './tty.ts';
 
 export type NetStat = 'rx_packets' | 'rx_bytes' | 'rx_dropped' | 'tx_packets' | 'tx_bytes' | 'tx_carrier_errors';
 
@@ -90,7 +90,7 @@ export const netDriver: Driver = {
     // open: own MAC into slot me, promisc bit clear (we are neither promiscuous nor allmulti).
     writeSlotMac(ctx, n, me, n.mac);
     for (let i = 0; i < NET_RX_BUFFERS; i++) fillRx(ctx, i);
-    for (const k of ['rx_packets', 'rx_bytes', 'rx_dropped', 'tx_packets', 'tx_bytes', 'tx_carrier_errors'] as const) setField(ctx.mem, NET_STATS_GPA, ctx.L.stats, k, 0);
+    zeroStruct(ctx.mem, NET_STATS_GPA, ctx.L.stats);
     // Registered before the bind returns: a frame may arrive in the same entry as the BIND_DMA result.
     ctx.s.net = n;
     return { key: slotKey(n, me), array: NET_RX_DMAS, num: NET_RX_BUFFERS, irq: n.irq };
@@ -164,6 +164,7 @@ export function netIrq(ctx: Ctx): void {
     fillRx(ctx, i);
     if (len < ETH_HLEN || len > ETH_FRAME_MAX) {
       bump(ctx, 'rx_dropped');
+      printk(ctx, `lguest_net: eth0: dropped a ${len}-byte frame`, false);
       continue;
     }
     bump(ctx, 'rx_packets');

@@ -4,8 +4,24 @@
  * foreground into a waiting state (block I/O, ping, send, poke-dma) that
  * `shellStep` finishes once its jobs are done and its interrupt has come.
  *
- * Output formats are part of the interface (the integration tests and the
- * lead's docs quote them); see the report in the file's history or README.
+ * Output formats (lines end "\r\n"; every command ends with "lguest# "):
+ *   echo TEXT         TEXT
+ *   blk size          lgba: N sectors, B bytes
+ *   blk read S        the sector as text (trailing NULs trimmed, non-printables '.')
+ *   blk read S C      one "S: text" line per sector
+ *   blk write S T     blk: wrote 512 bytes to sector S
+ *   blk errors        blk: no block device | blk: COUNT must be 1..16 |
+ *                     blk: sector N is beyond the disk (C sectors) |
+ *                     blk: I/O error at sector S (result R)
+ *   ping G            PING guest G (MAC): 64 bytes, seq=Q
+ *                     64 bytes: reply from guest G seq=Q  |  ping: guest G unreachable
+ *   send G T          send: B bytes to guest G  |  send: guest G unreachable
+ *   send all T        send: B bytes broadcast, delivered to D of S peers
+ *   received text     "\r\n[net] from guest G: TEXT\r\n", then prompt + half-typed line
+ *   poke-dma A        poke-dma: SEND_DMA key A, lguest_dma at 0x3300
+ *                     poke-dma: back from SEND_DMA, used_len N   (unless the Host kills us)
+ *   net missing       net: no network device
+ *   unknown           sh: CMD: command not found
  */
 import { DEVICE_FEATURE_BITS, DEVICE_STATUS_BITS, LGUEST_DEVICE_T_NET, LGUEST_MAX_DEVICES, PAGE_SIZE } from '../../abi/constants.ts';
 import { BLK_MAX_SECTORS, SECTOR_BYTES, blkData } from './block-driver.ts';
@@ -16,8 +32,8 @@ import { POKE_DMA } from './layout.ts';
 import { netStat, netTransmit, slotKey } from './net-driver.ts';
 import { BROADCAST_MAC, PKT_ECHO_REQUEST, PKT_PAYLOAD_MAX, PKT_TEXT, echoPayload, encodePacket, macForGuest, macString } from './packet.ts';
 import { pokeUsedLen } from './poke-dma.ts';
-import { type Ctx, hex } from './state.ts';
-import { printable, prompt, putText, puts } from './tty.ts';
+import type { Ctx } from './state.ts';
+import { hex, printable, prompt, putText, puts } from './tty.ts';
 
 export type Command =
   | { readonly cmd: 'empty' }

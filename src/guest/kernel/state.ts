@@ -192,12 +192,3 @@ export function hcall(call: number, a1 = 0, a2 = 0, a3 = 0): Trap {
   return { kind: 'hcall', call, a1: a1 >>> 0, a2: a2 >>> 0, a3: a3 >>> 0 };
 }
 
-/** Append a job (interrupt handlers and commands only ever append: FIFO). */
-export function enqueue(s: KernelState, job: Job): void {
-  s.jobs.push(job);
-}
-
-/** `0x…` lower-case hex, as the kernel prints addresses. */
-export function hex(v: number): string {
-  return `0x${(v >>> 0).toString(16)}`;
-}

@@ -9,6 +9,11 @@ import type { Ctx } from './state.ts';
 
 export const PROMPT = 'lguest# ';
 
+/** `0x…` lower-case hex, as the kernel prints addresses. */
+export function hex(v: number): string {
+  return `0x${(v >>> 0).toString(16)}`;
+}
+
 export function prompt(ctx: Ctx): void {
   consoleWrite(ctx.s, PROMPT);
 }

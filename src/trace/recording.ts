@@ -1,0 +1,63 @@
+/**
+ * A recording: the scenario plus the stamped inputs (issue #5) — not the
+ * event stream, which the deterministic Machine regenerates. Versioned and
+ * validated with zod, so a link from elsewhere is data, never trusted.
+ */
+import { z } from 'zod';
+import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
+import { ScenarioSchema, validateScenario, type Result, type Scenario, type ScenarioError } from '../core/scenario.ts';
+import type { StampedInput } from '../core/machine.ts';
+
+export const RECORDING_VERSION = 1;
+
+/** What the UI had selected, so a link opens the same view. */
+export const UiStateSchema = z
+  .strictObject({
+    guest: z.number().int().min(0).max(15).optional(),
+    key: z.string().max(64).optional(),
+    event: z.number().int().min(0).optional(),
+    tab: z.string().max(32).optional(),
+  })
+  .optional();
+
+export const RecordingSchema = z
+  .strictObject({
+    v: z.literal(RECORDING_VERSION, { message: `unsupported recording version; this lguest-lab reads version ${RECORDING_VERSION}` }),
+    /** A built-in preset by name, or a whole scenario. */
+    preset: z.enum(PRESET_NAMES as [string, ...string[]]).optional(),
+    scenario: ScenarioSchema.optional(),
+    /** [event index, guest, text] per input, in order. */
+    inputs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(15), z.string().max(1_000_000)])).max(100_000),
+    /** The event count being shown (absent: the end). */
+    view: z.number().int().min(0).optional(),
+    ui: UiStateSchema,
+  })
+  .refine((r) => (r.preset === undefined) !== (r.scenario === undefined), { message: 'a recording names exactly one of preset or scenario' })
+  .refine((r) => r.inputs.every((x, i) => i === 0 || r.inputs[i - 1][0] <= x[0]), { message: 'inputs must be in event order', path: ['inputs'] });
+
+export type Recording = z.infer<typeof RecordingSchema>;
+
+export function makeRecording(source: { preset?: string; scenario?: Scenario }, inputs: readonly StampedInput[], view?: number, ui?: Recording['ui']): Recording {
+  const r: Recording = { v: RECORDING_VERSION, inputs: inputs.map((x) => [x.at, x.guest, x.text]) };
+  if (source.preset !== undefined) r.preset = source.preset;
+  else r.scenario = source.scenario;
+  if (view !== undefined) r.view = view;
+  if (ui !== undefined) r.ui = ui;
+  return r;
+}
+
+/** The scenario a recording replays: its own or its preset's, with the inputs stamped in. */
+export function recordingScenario(r: Recording): Result<Scenario, ScenarioError> {
+  const base = r.preset !== undefined ? validateScenario(PRESETS[r.preset]) : validateScenario(r.scenario);
+  if (!base.ok) return base;
+  // The recording's inputs replace the scenario's own: they are what happened.
+  return { ok: true, value: { ...base.value, inputs: r.inputs.map(([at, guest, text]) => ({ at, guest, text })) } };
+}
+
+export function validateRecording(data: unknown): Result<Recording, ScenarioError> {
+  const r = RecordingSchema.safeParse(data);
+  if (r.success) return { ok: true, value: r.data };
+  const iss = r.error.issues[0];
+  const where = iss.path.length ? iss.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'recording';
+  return { ok: false, error: { code: 'invalid', message: `${where}: ${iss.message}` } };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Session, type SessionHost } from './session.ts';
+import { liveWord } from './live-block.ts';
+
+/** A host whose deferred work runs only when the test drains it: deterministic, no timers. */
+function testHost(): SessionHost & { drain(max?: number): void } {
+  const q: (() => void)[] = [];
+  let t = 0;
+  return {
+    now: () => (t += 1),
+    defer: (fn) => void q.push(fn),
+    later: (fn) => void q.push(fn),
+    drain(max = 100_000) {
+      for (let i = 0; i < max && q.length > 0; i++) q.shift()!();
+    },
+  };
+}
+
+function booted(preset: string): { s: Session; host: ReturnType<typeof testHost> } {
+  const host = testHost();
+  const s = new Session(host, (n) => new ArrayBuffer(n));
+  const r = s.load({ kind: 'preset', name: preset });
+  if (!r.ok) throw new Error(r.error);
+  s.runToEnd();
+  return { s, host };
+}
+
+describe('Session', () => {
+  it('boots the console preset and echoes typed input while running', () => {
+    const { s, host } = booted('console');
+    expect(s.console(0, 0).text).toContain('Welcome to lguest-lab');
+    s.run();
+    s.typeInput(0, 'echo hi\r');
+    host.drain();
+    expect(s.console(0, 0).text).toMatch(/echo hi\r?\n(\r\n)?hi\r\n/);
+  });
+
+  it('step shows exactly one more event, stepBack one less, and the live block says so', () => {
+    const { s } = booted('console');
+    s.typeInput(0, 'help\r');
+    const start = s.shownCount;
+    const live = new Uint32Array(s.info().live);
+    for (let k = 1; k <= 5; k++) {
+      s.step();
+      expect(s.shownCount).toBe(start + k);
+      expect(live[liveWord('view')]).toBe(start + k);
+    }
+    s.stepBack();
+    s.stepBack();
+    expect(s.shownCount).toBe(start + 3);
+    s.step();
+    expect(s.shownCount).toBe(start + 4);
+  });
+
+  it('a recording replays to the same memory hash and shown event', () => {
+    const { s } = booted('block');
+    s.typeInput(0, 'blk write 5 abc\r');
+    s.runToEnd();
+    s.typeInput(0, 'blk read 5\r');
+    s.runToEnd();
+    s.seek(s.shownCount - 40);
+    const rec = s.recording();
+    const hash = s.hash();
+    const other = new Session(testHost(), (n) => new ArrayBuffer(n));
+    const r = other.load({ kind: 'recording', recording: JSON.parse(JSON.stringify(rec)) });
+    expect(r.ok).toBe(true);
+    expect(other.shownCount).toBe(s.shownCount);
+    expect(other.hash()).toBe(hash);
+    other.runToEnd();
+    expect(other.console(0, 0).text).toContain('abc');
+  });
+
+  it('a bad scenario is refused with a message and leaves the session untouched', () => {
+    const { s } = booted('console');
+    const before = s.hash();
+    const shown = s.shownCount;
+    const r = s.load({ kind: 'scenario', text: '{"guests": [{"kernel": "script", "script": [{"op": "jump"}]}]}', fileName: 'x.json' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toBe('x.json: guests[0].script[0].op: unknown op; use write, read, hcall, wait or yield');
+    expect(s.hash()).toBe(before);
+    expect(s.shownCount).toBe(shown);
+  });
+
+  it('typing while viewing the past forks the timeline from there', () => {
+    const { s } = booted('console');
+    s.typeInput(0, 'echo one\r');
+    s.runToEnd();
+    s.typeInput(0, 'echo three\r');
+    s.runToEnd();
+    const [[oneAt], [threeAt]] = s.recording().inputs;
+    // Back to just after "echo one" reached the terminal, before "echo three" did: type something else.
+    s.seek(oneAt + 3);
+    expect(s.shownCount).toBeLessThan(threeAt);
+    s.typeInput(0, 'echo two\r');
+    s.runToEnd();
+    const text = s.console(0, 0).text;
+    // "echo two" was typed ahead while "echo one" ran: both commands' output lines appear.
+    expect(text).toMatch(/\r\none\r\n/);
+    expect(text).toMatch(/(\r\n|# )two\r\nlguest# $/);
+    expect(text).not.toContain('three');
+    expect(s.recording().inputs.map((x) => x[2])).toEqual(['echo one\r', 'echo two\r']);
+  });
+});
