@@ -1,4 +1,8 @@
-/** Further CLI commands, registered by name (link, replay, ...). */
+/** Further CLI commands, registered by name. */
 import type { CliIo } from './cli-io.ts';
+import { linkCommand, replayCommand } from './link-command.ts';
 
-export const commandTable: Record<string, (args: readonly string[], io: CliIo) => number> = {};
+export const commandTable: Record<string, (args: readonly string[], io: CliIo) => number> = {
+  link: linkCommand,
+  replay: replayCommand,
+};

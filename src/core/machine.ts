@@ -56,7 +56,8 @@ export interface MachineState {
   quanta: number;
   current: number;
   inputsApplied: number;
-  untimed: { guest: number; text: string }[];
+  /** Stamps of the idle inputs, which are filled in when they land (the log keeps the rest). */
+  inputStamps: number[];
   finished: boolean[];
   statusSeen: Uint16Array[];
   bindSeq: number;
@@ -69,9 +70,16 @@ export interface MachineState {
 
 /** A console input with the event index at which it reached the terminal. */
 export interface StampedInput {
+  /** Event count at which it reached the terminal; -1 for an idle input that has not landed yet. */
   at: number;
   readonly guest: number;
   readonly text: string;
+  /**
+   * Typed while every guest was idle: it lands at the next idle point, which
+   * pins `at` by determinism. Recordings keep such inputs without a stamp,
+   * which is what makes a typed session compress to a short link.
+   */
+  readonly idle: boolean;
 }
 
 export interface MachineOptions {
@@ -113,14 +121,12 @@ export class Machine {
   readonly networks = new Map<string, Network>();
   readonly sharedObjects: SharedObject[] = [];
   /**
-   * Every input of this timeline, stamped with the event count at which it
-   * reaches the terminal, in order: the recording's input half. Entries from
-   * `inputsApplied` on are still to come (replay, or queued by the UI).
+   * Every input of this timeline in the order it lands: the recording's input
+   * half. Entries from `inputsApplied` on are still to come (a replay, a
+   * scenario's inputs, or input queued by the UI before the next quantum).
    */
   readonly inputLog: StampedInput[] = [];
   inputsApplied = 0;
-  /** Inputs to type once every guest is idle, in order (scenario inputs without `at`, CLI --type). */
-  readonly untimed: { guest: number; text: string }[] = [];
   /** A time-travel stop left the machine in the middle of a quantum: restore before running it. */
   suspended = false;
   /** Programs that returned 'done'. */
@@ -170,11 +176,7 @@ export class Machine {
       this.cpus.push(new Cpu(this, i));
       this.statusSeen.push(this.readStatuses(i));
     });
-    for (const x of scenario.inputs ?? []) {
-      if (x.at !== undefined) this.inputLog.push({ at: x.at, guest: x.guest, text: x.text });
-      else this.untimed.push({ guest: x.guest, text: x.text });
-    }
-    this.inputLog.sort((a, b) => a.at - b.at);
+    for (const x of scenario.inputs ?? []) this.inputLog.push({ at: x.at ?? -1, guest: x.guest, text: x.text, idle: x.at === undefined });
   }
 
   get guestCount(): number {
@@ -229,37 +231,41 @@ export class Machine {
     return true;
   }
 
-  /** Apply stamped inputs whose event index has come (spec of a recording: inputs land at quantum boundaries). */
+  /**
+   * Apply inputs whose turn has come, in order: a stamped input when the event
+   * count reaches its stamp, an idle input when every guest is idle. An idle
+   * machine cannot reach a later stamp, so such an input lands now (a
+   * scenario may name any event index).
+   */
   private applyDueInputs(): void {
     const log = this.inputLog;
-    while (this.inputsApplied < log.length && log[this.inputsApplied].at <= this.events.count) {
-      const inp = log[this.inputsApplied++];
+    while (this.inputsApplied < log.length) {
+      const inp = log[this.inputsApplied];
+      const due = inp.idle ? this.isIdle() : inp.at <= this.events.count || this.isIdle();
+      if (!due) break;
+      inp.at = this.events.count;
+      this.inputsApplied++;
       const L = this.launchers[inp.guest];
       if (L && L.exitMessage === null) L.typeInput(Array.from(new TextEncoder().encode(inp.text)));
+      // One idle input per idle point: the next waits until this one's work settles.
+      if (inp.idle) break;
     }
   }
 
-  /** Inputs stamped but not yet applied. */
+  /** Inputs not yet landed. */
   get inputsPending(): number {
     return this.inputLog.length - this.inputsApplied;
   }
 
-  /**
-   * Run one quantum. Returns false when every guest is idle and no input is
-   * due (nothing ran). An idle machine takes its next untimed input first.
-   */
+  /** Drop inputs that have not landed (the timeline forks at this point). */
+  dropPendingInputs(): void {
+    this.inputLog.length = this.inputsApplied;
+  }
+
+  /** Run one quantum. Returns false when every guest is idle and no input is due (nothing ran). */
   step(): boolean {
     if (this.suspended) throw new Error('machine is suspended mid-quantum by a time-travel stop: restore a checkpoint first');
     this.applyDueInputs();
-    if (this.isIdle()) {
-      if (this.inputsPending === 0 && this.untimed.length > 0) {
-        const next = this.untimed.shift()!;
-        this.typeInput(next.guest, next.text);
-      }
-      // An idle machine's count cannot reach a later stamp: the next input lands now.
-      if (this.inputsPending > 0) this.inputLog[this.inputsApplied].at = Math.min(this.inputLog[this.inputsApplied].at, this.events.count);
-      this.applyDueInputs();
-    }
     const n = this.launchers.length;
     for (let k = 0; k < n; k++) {
       const i = (this.current + k) % n;
@@ -326,15 +332,14 @@ export class Machine {
   }
 
   /**
-   * Console input for guest `guest`: stamped with the current event count and
-   * applied at the start of the next quantum. If inputs stamped later were
-   * still to come (a rewound timeline), they are dropped: the timeline forks.
+   * Console input for guest `guest`, landing at the start of the next
+   * quantum: typed while every guest is idle it is an idle input, else it is
+   * stamped with the current event count.
    */
   typeInput(guest: number, text: string): void {
-    if (guest < 0 || guest >= this.launchers.length) return;
-    const log = this.inputLog;
-    while (log.length > this.inputsApplied && log[log.length - 1].at > this.events.count) log.pop();
-    this.inputLog.push({ at: this.events.count, guest, text });
+    if (guest < 0 || guest >= this.launchers.length || text.length === 0) return;
+    const idle = this.isIdle() && this.inputsPending === 0;
+    this.inputLog.push({ at: idle ? -1 : this.events.count, guest, text, idle });
   }
 
   /** Console output of a guest so far. */
@@ -361,7 +366,7 @@ export class Machine {
       quanta: this.quanta,
       current: this.current,
       inputsApplied: this.inputsApplied,
-      untimed: this.untimed.map((u) => ({ ...u })),
+      inputStamps: this.inputLog.map((x) => x.at),
       finished: [...this.finished],
       statusSeen: this.statusSeen.map((x) => x.slice()),
       bindSeq: this.host.bindSeq,
@@ -395,8 +400,11 @@ export class Machine {
     this.quanta = st.quanta;
     this.current = st.current;
     this.inputsApplied = st.inputsApplied;
-    this.untimed.length = 0;
-    this.untimed.push(...st.untimed.map((u) => ({ ...u })));
+    // Inputs that had not landed at the checkpoint get their idle/unknown stamps back.
+    this.inputLog.forEach((x, i) => {
+      if (i >= st.inputsApplied && x.idle) x.at = -1;
+      else if (i < st.inputStamps.length) x.at = st.inputStamps[i];
+    });
     st.finished.forEach((f, i) => (this.finished[i] = f));
     st.statusSeen.forEach((x, i) => this.statusSeen[i].set(x));
     this.host.bindSeq = st.bindSeq;

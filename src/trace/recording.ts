@@ -26,19 +26,30 @@ export const RecordingSchema = z
     /** A built-in preset by name, or a whole scenario. */
     preset: z.enum(PRESET_NAMES as [string, ...string[]]).optional(),
     scenario: ScenarioSchema.optional(),
-    /** [event index, guest, text] per input, in order. */
-    inputs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(15), z.string().max(1_000_000)])).max(100_000),
+    /** [event index or null (typed while every guest was idle), guest, text] per input, in landing order. */
+    inputs: z.array(z.tuple([z.number().int().min(0).nullable(), z.number().int().min(0).max(15), z.string().min(1).max(1_000_000)])).max(100_000),
     /** The event count being shown (absent: the end). */
     view: z.number().int().min(0).optional(),
     ui: UiStateSchema,
   })
   .refine((r) => (r.preset === undefined) !== (r.scenario === undefined), { message: 'a recording names exactly one of preset or scenario' })
-  .refine((r) => r.inputs.every((x, i) => i === 0 || r.inputs[i - 1][0] <= x[0]), { message: 'inputs must be in event order', path: ['inputs'] });
+  .refine(
+    (r) => {
+      let last = 0;
+      for (const [at] of r.inputs) {
+        if (at === null) continue;
+        if (at < last) return false;
+        last = at;
+      }
+      return true;
+    },
+    { message: 'inputs must be in event order', path: ['inputs'] },
+  );
 
 export type Recording = z.infer<typeof RecordingSchema>;
 
 export function makeRecording(source: { preset?: string; scenario?: Scenario }, inputs: readonly StampedInput[], view?: number, ui?: Recording['ui']): Recording {
-  const r: Recording = { v: RECORDING_VERSION, inputs: inputs.map((x) => [x.at, x.guest, x.text]) };
+  const r: Recording = { v: RECORDING_VERSION, inputs: inputs.map((x) => [x.idle ? null : x.at, x.guest, x.text]) };
   if (source.preset !== undefined) r.preset = source.preset;
   else r.scenario = source.scenario;
   if (view !== undefined) r.view = view;
@@ -51,7 +62,7 @@ export function recordingScenario(r: Recording): Result<Scenario, ScenarioError>
   const base = r.preset !== undefined ? validateScenario(PRESETS[r.preset]) : validateScenario(r.scenario);
   if (!base.ok) return base;
   // The recording's inputs replace the scenario's own: they are what happened.
-  return { ok: true, value: { ...base.value, inputs: r.inputs.map(([at, guest, text]) => ({ at, guest, text })) } };
+  return { ok: true, value: { ...base.value, inputs: r.inputs.map(([at, guest, text]) => (at === null ? { guest, text } : { at, guest, text })) } };
 }
 
 export function validateRecording(data: unknown): Result<Recording, ScenarioError> {

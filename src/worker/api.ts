@@ -95,6 +95,8 @@ export interface SimApi {
   summary(): MachineSummary;
   script(guest: number): ScriptView | null;
   recording(): Recording;
+  /** Where each input landed (event count; -1 not yet) and whether it was typed at an idle point. */
+  inputs(): { at: number; guest: number; text: string; idle: boolean }[];
   exportTrace(format: 'chrome' | 'jsonl'): string;
   /** Not cross-origin isolated: copies of the shared state for this frame. */
   frame(): FrameCopy;

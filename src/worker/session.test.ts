@@ -87,7 +87,7 @@ describe('Session', () => {
     s.runToEnd();
     s.typeInput(0, 'echo three\r');
     s.runToEnd();
-    const [[oneAt], [threeAt]] = s.recording().inputs;
+    const [{ at: oneAt }, { at: threeAt }] = s.inputs();
     // Back to just after "echo one" reached the terminal, before "echo three" did: type something else.
     s.seek(oneAt + 3);
     expect(s.shownCount).toBeLessThan(threeAt);

@@ -270,7 +270,11 @@ export class Session implements SimApi {
     if (!m || text.length === 0) return;
     const atEnd = !m.suspended && m.events.count === m.events.recorded;
     this.resumeIfSuspended();
-    if (!atEnd || m.events.count < m.events.recorded) this.checkpoints!.fork();
+    if (!atEnd || m.events.count < m.events.recorded) {
+      // Typing into the past: what was recorded after this point is another timeline now.
+      this.checkpoints!.fork();
+      m.dropPendingInputs();
+    }
     m.typeInput(guest, text);
     this.publish(false);
     // Input while paused still lands (it is stamped now); it is processed when running.
@@ -322,6 +326,11 @@ export class Session implements SimApi {
     return makeRecording(this.source, m.inputLog, view, this.ui);
   }
 
+  /** Where each input landed (event count) and whether it was typed at an idle point. */
+  inputs(): { at: number; guest: number; text: string; idle: boolean }[] {
+    return this.need().inputLog.map((x) => ({ at: x.at, guest: x.guest, text: x.text, idle: x.idle }));
+  }
+
   exportTrace(format: 'chrome' | 'jsonl'): string {
     const ev = this.need().events;
     return format === 'chrome' ? JSON.stringify(toChromeTrace(ev)) : toJsonLines(ev);
@@ -361,7 +370,7 @@ export class Session implements SimApi {
     w[liveWord('suspended')] = m.suspended ? 1 : 0;
     w[liveWord('guest_count')] = m.launchers.length;
     w[liveWord('chunk_count')] = m.events.chunks.length;
-    w[liveWord('inputs_pending')] = m.inputsPending + m.untimed.length;
+    w[liveWord('inputs_pending')] = m.inputsPending;
     const dt = now - this.rateWindow.t;
     if (dt >= 500) {
       const rate = Math.max(0, ((m.events.count - this.rateWindow.events) * 1000) / dt);

@@ -1,0 +1,218 @@
+/**
+ * Share links (issue #5): a recording in a URL fragment.
+ *
+ *   fragment = LINK_VERSION "." base64url(deflate-raw(compact JSON))
+ *
+ * The compact JSON spells the inputs so that a typed session costs about a
+ * byte per keystroke before compression: inputs typed while every guest was
+ * idle need no event index (they land at the next idle point, which
+ * determinism pins), so runs of single-character idle inputs become one
+ * string. Items of `i`:
+ *   number n        → the following items are for guest n (starts at 0)
+ *   "abc"           → three idle inputs "a", "b", "c" (one per code point)
+ *   {"t": "text"}   → one idle input with several characters (a paste, an escape sequence)
+ *   [delta, "text"] → an input that landed while guests were busy, at event
+ *                     index = previous such index + delta
+ *
+ * Decoding never throws: every failure is a Result naming what was wrong,
+ * and the decoded recording is validated by RecordingSchema (zod).
+ */
+import { deflateSync, Inflate } from 'fflate';
+import type { Result } from '../core/scenario.ts';
+import { RECORDING_VERSION, validateRecording, type Recording } from './recording.ts';
+
+/** The link encoding's version (independent of the recording's `v`). */
+export const LINK_VERSION = 1;
+/** Decompressed payloads larger than this are refused (a hostile link could be a deflate bomb). */
+export const MAX_LINK_PAYLOAD = 8 * 1024 * 1024;
+/** Fragments longer than this are refused before decoding. */
+export const MAX_FRAGMENT_CHARS = 4 * 1024 * 1024;
+
+export interface LinkError {
+  readonly code: 'empty' | 'version' | 'encoding' | 'compression' | 'json' | 'invalid';
+  readonly message: string;
+}
+
+type CompactItem = number | string | { t: string } | [number, string];
+
+interface CompactRecording {
+  p?: string;
+  s?: unknown;
+  i: CompactItem[];
+  v?: number;
+  u?: unknown;
+}
+
+function compactInputs(inputs: Recording['inputs']): CompactItem[] {
+  const out: CompactItem[] = [];
+  let guest = 0;
+  let lastAt = 0;
+  for (const [at, g, text] of inputs) {
+    if (g !== guest) {
+      out.push(g);
+      guest = g;
+    }
+    if (at !== null) {
+      out.push([at - lastAt, text]);
+      lastAt = at;
+      continue;
+    }
+    const cps = Array.from(text);
+    if (cps.length === 1) {
+      const tail = out[out.length - 1];
+      if (typeof tail === 'string') out[out.length - 1] = tail + text;
+      else out.push(text);
+    } else out.push({ t: text });
+  }
+  return out;
+}
+
+function expandInputs(items: unknown): Result<Recording['inputs'], LinkError> {
+  if (!Array.isArray(items)) return { ok: false, error: { code: 'invalid', message: 'link: "i" must be a list of inputs' } };
+  const out: Recording['inputs'] = [];
+  let guest = 0;
+  let lastAt = 0;
+  for (let k = 0; k < items.length; k++) {
+    const it: unknown = items[k];
+    if (typeof it === 'number') {
+      if (!Number.isInteger(it) || it < 0 || it > 15) return bad(`i[${k}]: guest ${it} is not 0..15`);
+      guest = it;
+    } else if (typeof it === 'string') {
+      for (const ch of it) out.push([null, guest, ch]);
+    } else if (Array.isArray(it)) {
+      const [d, text] = it as unknown[];
+      if (!Number.isInteger(d) || (d as number) < 0 || typeof text !== 'string' || it.length !== 2) return bad(`i[${k}]: expected [event delta, text]`);
+      lastAt += d as number;
+      out.push([lastAt, guest, text]);
+    } else if (it !== null && typeof it === 'object' && typeof (it as { t?: unknown }).t === 'string' && Object.keys(it).length === 1) {
+      out.push([null, guest, (it as { t: string }).t]);
+    } else return bad(`i[${k}]: not an input`);
+  }
+  return { ok: true, value: out };
+}
+
+const bad = (message: string): { ok: false; error: LinkError } => ({ ok: false, error: { code: 'invalid', message: `link: ${message}` } });
+
+// ---- base64url ---------------------------------------------------------------
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i] << 16;
+    s += B64[n >> 18] + B64[(n >> 12) & 63];
+  } else if (rest === 2) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63];
+  }
+  return s;
+}
+
+export function fromBase64Url(s: string): Uint8Array | null {
+  if (s.length % 4 === 1) return null;
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c] : -1;
+    if (v < 0) return null;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+// ---- encode / decode -----------------------------------------------------------
+
+export function encodeLink(r: Recording): string {
+  const c: CompactRecording = { i: compactInputs(r.inputs) };
+  if (r.preset !== undefined) c.p = r.preset;
+  else c.s = r.scenario;
+  if (r.view !== undefined) c.v = r.view;
+  if (r.ui !== undefined) c.u = r.ui;
+  const json = new TextEncoder().encode(JSON.stringify(c));
+  return `${LINK_VERSION}.${toBase64Url(deflateSync(json, { level: 9 }))}`;
+}
+
+/** Inflate with a size cap; null when the data is not valid deflate or too large. */
+function inflateCapped(data: Uint8Array): Uint8Array | 'too-large' | null {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  const inf = new Inflate((chunk, final) => {
+    total += chunk.length;
+    if (total > MAX_LINK_PAYLOAD) throw new RangeError('too-large');
+    parts.push(chunk);
+    if (final) done = true;
+  });
+  try {
+    inf.push(data, true);
+  } catch (e) {
+    return e instanceof RangeError && e.message === 'too-large' ? 'too-large' : null;
+  }
+  if (!done) return null;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Accepts a bare fragment, one with a leading '#', or a whole URL. */
+export function decodeLink(input: string): Result<Recording, LinkError> {
+  let frag = input.trim();
+  const hash = frag.indexOf('#');
+  if (hash >= 0) frag = frag.slice(hash + 1);
+  if (frag.length === 0) return { ok: false, error: { code: 'empty', message: 'link: the fragment is empty' } };
+  if (frag.length > MAX_FRAGMENT_CHARS) return { ok: false, error: { code: 'encoding', message: `link: ${frag.length} characters is more than a link may hold (${MAX_FRAGMENT_CHARS})` } };
+  const dot = frag.indexOf('.');
+  const ver = dot > 0 ? Number(frag.slice(0, dot)) : NaN;
+  if (!Number.isInteger(ver)) return { ok: false, error: { code: 'encoding', message: 'link: not an lguest-lab link (expected VERSION.DATA after #)' } };
+  if (ver !== LINK_VERSION)
+    return {
+      ok: false,
+      error: { code: 'version', message: ver > LINK_VERSION ? `link: made by a newer lguest-lab (link version ${ver}); this page reads version ${LINK_VERSION}` : `link: unknown link version ${ver}` },
+    };
+  const bytes = fromBase64Url(frag.slice(dot + 1));
+  if (!bytes) return { ok: false, error: { code: 'encoding', message: 'link: the data is not base64url (was the link cut or altered?)' } };
+  const raw = inflateCapped(bytes);
+  if (raw === 'too-large') return { ok: false, error: { code: 'compression', message: `link: the recording unpacks to more than ${MAX_LINK_PAYLOAD} bytes` } };
+  if (!raw) return { ok: false, error: { code: 'compression', message: 'link: the data does not decompress (was the link cut or altered?)' } };
+  let c: unknown;
+  try {
+    c = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    return { ok: false, error: { code: 'json', message: 'link: the recording is not valid JSON' } };
+  }
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) return bad('the recording is not an object');
+  const o = c as Record<string, unknown>;
+  const unknownKey = Object.keys(o).find((k) => !['p', 's', 'i', 'v', 'u'].includes(k));
+  if (unknownKey !== undefined) return bad(`unknown field "${unknownKey}"`);
+  const inputs = expandInputs(o.i);
+  if (!inputs.ok) return inputs;
+  const rec: Record<string, unknown> = { v: RECORDING_VERSION, inputs: inputs.value };
+  if (o.p !== undefined) rec.preset = o.p;
+  if (o.s !== undefined) rec.scenario = o.s;
+  if (o.v !== undefined) rec.view = o.v;
+  if (o.u !== undefined) rec.ui = o.u;
+  const r = validateRecording(rec);
+  if (!r.ok) return { ok: false, error: { code: 'invalid', message: `link: ${r.error.message}` } };
+  return { ok: true, value: r.value };
+}
