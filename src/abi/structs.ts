@@ -116,7 +116,8 @@ export const SIM_BINDING: StructDecl = {
  * lguest-lab's live-state block: the worker writes it after every slice of
  * work, the UI reads it every animation frame (shared memory, no messages).
  * Per-guest arrays are indexed by guest (MAX_LGUEST_GUESTS = 16 entries).
- * `seq` changes whenever anything else does. Run states: 0 running,
+ * `seq` changes whenever anything else does; `fault` is 1 after an exception
+ * escaped the simulation (SimApi.fault() says what). Run states: 0 running,
  * 1 halted, 2 in the Launcher, 3 done, 4 dead.
  */
 export const SIM_LIVE: StructDecl = {
@@ -138,6 +139,7 @@ export const SIM_LIVE: StructDecl = {
     f('hash_hi', '__u32'),
     f('hash_lo', '__u32'),
     f('hash_seq', '__u32'),
+    f('fault', '__u32'),
     f('run_state', '__u32', 16),
     f('pending_irqs', '__u32', 16),
     f('tty_pending', '__u32', 16),

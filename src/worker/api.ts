@@ -100,4 +100,10 @@ export interface SimApi {
   exportTrace(format: 'chrome' | 'jsonl'): string;
   /** Not cross-origin isolated: copies of the shared state for this frame. */
   frame(): FrameCopy;
+  /** An exception escaped the simulation (live `fault` = 1): what, and the last good event count. */
+  fault(): { message: string; lastGood: number } | null;
+  /** Restart from the last good state: replay the recording up to the event before the fault. */
+  recover(): LoadResult;
+  /** Test hook: make the simulation throw once `count` events exist. */
+  injectFault(count: number): void;
 }

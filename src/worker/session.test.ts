@@ -100,4 +100,30 @@ describe('Session', () => {
     expect(text).not.toContain('three');
     expect(s.recording().inputs.map((x) => x[2])).toEqual(['echo one\r', 'echo two\r']);
   });
+
+  it('an exception in the simulation stops the session, keeps the recording, and recovers to the last good state', () => {
+    const { s, host } = booted('console');
+    s.typeInput(0, 'echo before\r');
+    s.runToEnd();
+    const faultAt = s.shownCount + 5;
+    s.injectFault(faultAt);
+    s.run();
+    s.typeInput(0, 'echo after\r');
+    host.drain();
+    const f = s.fault();
+    expect(f).not.toBeNull();
+    expect(f!.message).toMatch(/injected fault at event/);
+    expect(new Uint32Array(s.info().live)[liveWord('fault')]).toBe(1);
+    // Nothing runs while faulted, and the recording so far is intact.
+    s.step();
+    expect(s.recording().inputs.map((x) => x[2])).toEqual(['echo before\r', 'echo after\r']);
+    const r = s.recover();
+    expect(r.ok).toBe(true);
+    expect(s.fault()).toBeNull();
+    expect(s.shownCount).toBe(f!.lastGood);
+    expect(s.console(0, 0).text).toContain('before');
+    // Running on from the restored state works again.
+    s.runToEnd();
+    expect(s.console(0, 0).text).toContain('after');
+  });
 });

@@ -35,6 +35,15 @@ const SLICE_MS = 12;
 /** Re-hash memory at most this often while running (ms). */
 const HASH_EVERY_MS = 400;
 
+export interface SessionFault {
+  readonly message: string;
+  /** Events recorded before the fault: the "last good state" a restart replays to. */
+  readonly lastGood: number;
+}
+
+/** Thrown by the fault-injection hook (tests of the page's crash handling). */
+export class InjectedFault extends Error {}
+
 export class Session implements SimApi {
   private machine: Machine | null = null;
   private checkpoints: Checkpoints | null = null;
@@ -49,6 +58,10 @@ export class Session implements SimApi {
   private lastHashAt = -Infinity;
   private rateWindow: { t: number; events: number } = { t: 0, events: 0 };
   private ui: Recording['ui'] = undefined;
+  /** An exception escaped the simulation: what it said, and the last event count known good. */
+  private faultInfo: SessionFault | null = null;
+  /** Test hook: throw inside the simulation once this many events exist (-1: off). */
+  private faultAt = -1;
 
   constructor(
     private readonly host: SessionHost,
@@ -100,6 +113,7 @@ export class Session implements SimApi {
       return { ok: false, error: `could not start the scenario: ${(e as Error).message}` };
     }
     this.running = false;
+    this.faultInfo = null;
     this.machine = machine;
     this.checkpoints = checkpoints;
     this.source = source;
@@ -176,9 +190,11 @@ export class Session implements SimApi {
 
   run(): void {
     if (!this.machine) return;
-    this.resumeIfSuspended();
-    this.running = true;
-    this.schedule();
+    this.guard(() => {
+      this.resumeIfSuspended();
+      this.running = true;
+      this.schedule();
+    });
   }
 
   pause(): void {
@@ -201,6 +217,58 @@ export class Session implements SimApi {
 
   /** One slice of work: run quanta for up to SLICE_MS (or the speed budget), publish, yield. */
   private slice(): void {
+    this.guard(() => this.sliceUnguarded());
+  }
+
+  /**
+   * Run `fn`; an exception out of the simulation stops the session, keeps its
+   * recording and reports a fault instead of killing the worker (issue #7).
+   */
+  private guard(fn: () => void): void {
+    if (this.faultInfo) return;
+    try {
+      fn();
+    } catch (e) {
+      const m = this.machine;
+      this.running = false;
+      const lastGood = m ? Math.max(0, Math.min(m.events.count, m.events.recorded) - 1) : 0;
+      this.faultInfo = { message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), lastGood };
+      if (m) m.events.stopAfter = -1;
+      this.publishFault();
+    }
+  }
+
+  private publishFault(): void {
+    this.live[liveWord('fault')] = this.faultInfo ? 1 : 0;
+    this.live[liveWord('seq')] = (this.live[liveWord('seq')] + 1) >>> 0;
+  }
+
+  fault(): SessionFault | null {
+    return this.faultInfo;
+  }
+
+  /** Test hook: make the simulation throw once `count` events exist. */
+  injectFault(count: number): void {
+    this.faultAt = count;
+  }
+
+  /**
+   * Restart from the last good state: a fresh machine replays the recording
+   * (scenario + inputs that landed before the fault) and shows the last good event.
+   */
+  recover(): LoadResult {
+    const f = this.faultInfo;
+    const m = this.machine;
+    if (!f || !m) return { ok: false, error: 'nothing to recover from' };
+    const rec = makeRecording(this.source, m.inputLog.filter((x) => x.at >= 0 && x.at <= f.lastGood), f.lastGood, this.ui);
+    this.faultInfo = null;
+    this.faultAt = -1;
+    const r = this.load({ kind: 'recording', recording: rec });
+    this.publishFault();
+    return r;
+  }
+
+  private sliceUnguarded(): void {
     const m = this.machine;
     if (!m || !this.running) return;
     const start = this.host.now();
@@ -213,6 +281,7 @@ export class Session implements SimApi {
         idle = true;
         break;
       }
+      if (this.faultAt >= 0 && m.events.count >= this.faultAt) throw new InjectedFault(`injected fault at event ${m.events.count}`);
       if ((m.quanta & 63) === 0 && this.host.now() - start > SLICE_MS) break;
     }
     this.view = m.events.count;
@@ -234,15 +303,17 @@ export class Session implements SimApi {
   }
 
   step(): void {
-    this.showCount(this.view + 1);
+    this.guard(() => this.showCount(this.view + 1));
   }
 
   stepBack(): void {
-    if (this.view > 0) this.showCount(this.view - 1);
+    this.guard(() => {
+      if (this.view > 0) this.showCount(this.view - 1);
+    });
   }
 
   seek(count: number): void {
-    this.showCount(count);
+    this.guard(() => this.showCount(count));
   }
 
   /** Show the state right after `count` events (clamped to what the timeline can reach). */
@@ -266,6 +337,10 @@ export class Session implements SimApi {
   }
 
   typeInput(guest: number, text: string): void {
+    this.guard(() => this.typeInputUnguarded(guest, text));
+  }
+
+  private typeInputUnguarded(guest: number, text: string): void {
     const m = this.machine;
     if (!m || text.length === 0) return;
     const atEnd = !m.suspended && m.events.count === m.events.recorded;
