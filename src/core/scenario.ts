@@ -16,6 +16,8 @@ export const DEFAULT_GUEST_MEMORY = 16 * 1024 * 1024;
 /** Largest disk image (bytes). Larger ones are refused with this number in the message. */
 export const MAX_DISK_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_DISK_BYTES = 1024 * 1024;
+/** Largest scenario file (a whole disk image in base64 fits with room to spare). */
+export const MAX_SCENARIO_CHARS = 100 * 1024 * 1024;
 
 const pageAligned = (what: string) =>
   z
@@ -38,7 +40,11 @@ export const BlockDeviceSchema = z.strictObject({
   /** Text to place at sector N: { "0": "hello" }. */
   sectors: z.record(z.string().regex(/^\d+$/, { message: 'sector keys are decimal numbers' }), z.string()).optional(),
   /** Whole image, base64 (the CLI's --disk FILE fills this). */
-  image: z.string().optional(),
+  image: z
+    .string()
+    .max(Math.ceil(MAX_DISK_BYTES / 3) * 4, { message: `disk images are limited to ${MAX_DISK_BYTES} bytes (64 MiB); use a smaller image` })
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'image must be base64' })
+    .optional(),
 });
 
 export const NetDeviceSchema = z.strictObject({
@@ -130,6 +136,8 @@ export function validateScenario(data: unknown): Result<Scenario, ScenarioError>
 }
 
 export function parseScenario(text: string): Result<Scenario, ScenarioError> {
+  if (text.includes('\u0000')) return { ok: false, error: { code: 'bad-json', message: 'this is not a text file (it holds binary data); open a scenario .json file' } };
+  if (text.length > MAX_SCENARIO_CHARS) return { ok: false, error: { code: 'invalid', message: `the file is ${text.length} characters; scenarios are limited to ${MAX_SCENARIO_CHARS} (100 MiB)` } };
   let data: unknown;
   try {
     data = JSON.parse(text);
