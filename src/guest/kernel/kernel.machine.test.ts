@@ -149,3 +149,29 @@ describe('LguestKernel in the Machine', () => {
   });
 });
 
+
+describe('counted and flood ping', () => {
+  it('ping GUEST N sends N requests and prints a summary; ^C ends a flood with one', async () => {
+    const { Machine } = await import('../../core/machine.ts');
+    const { validateScenario } = await import('../../core/scenario.ts');
+    const { PRESETS } = await import('../../core/presets.ts');
+    const sc = validateScenario(PRESETS.net);
+    if (!sc.ok) throw new Error(sc.error.message);
+    const m = new Machine(sc.value, { alloc: (n) => new ArrayBuffer(n) });
+    m.runUntilIdle();
+    m.typeInput(0, 'ping 1 25\r');
+    m.runUntilIdle();
+    expect(m.consoleText(0)).toContain('--- guest 1 ping: 25 transmitted, 25 received, 0% loss');
+    m.typeInput(0, 'ping -f 1\r');
+    for (let q = 0; q < 20_000; q++) m.step();
+    expect(m.isIdle()).toBe(false);
+    m.typeInput(0, '\x03');
+    m.runUntilIdle();
+    const done = /\^C\r\n--- guest 1 ping: (\d+) transmitted, (\d+) received, 0% loss\r\nlguest# $/.exec(m.consoleText(0));
+    expect(done).not.toBeNull();
+    // The request in flight when ^C landed is abandoned: at most one short.
+    const [sent, received] = [Number(done![1]), Number(done![2])];
+    expect(sent).toBeGreaterThan(1000);
+    expect(sent - received).toBeLessThanOrEqual(1);
+  });
+});

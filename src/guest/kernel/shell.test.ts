@@ -27,7 +27,9 @@ describe('parseCommand', () => {
     expect(parseCommand('blk read 0x10 4')).toEqual({ cmd: 'blk-read', sector: 16, count: 4 });
     expect(parseCommand('blk write 5 hello  world')).toEqual({ cmd: 'blk-write', sector: 5, text: 'hello  world' });
     expect(parseCommand('ifconfig')).toEqual({ cmd: 'ifconfig' });
-    expect(parseCommand('ping 1')).toEqual({ cmd: 'ping', guest: 1 });
+    expect(parseCommand('ping 1')).toEqual({ cmd: 'ping', guest: 1, count: 1 });
+    expect(parseCommand('ping 1 25')).toEqual({ cmd: 'ping', guest: 1, count: 25 });
+    expect(parseCommand('ping -f 1')).toEqual({ cmd: 'ping', guest: 1, count: 0 });
     expect(parseCommand('send 2 hi there')).toEqual({ cmd: 'send', guest: 2, text: 'hi there' });
     expect(parseCommand('send all hi')).toEqual({ cmd: 'send', guest: 'all', text: 'hi' });
     expect(parseCommand('poke-dma 0x1001')).toEqual({ cmd: 'poke-dma', key: 0x1001 });
@@ -35,7 +37,7 @@ describe('parseCommand', () => {
   });
 
   it('answers bad arguments with a usage line', () => {
-    for (const l of ['blk', 'blk read', 'blk read x', 'blk read 1 2 3', 'blk write 5', 'ping', 'ping x', 'ping 70000', 'send 1', 'poke-dma', 'poke-dma zz']) {
+    for (const l of ['blk', 'blk read', 'blk read x', 'blk read 1 2 3', 'blk write 5', 'ping', 'ping x', 'ping 70000', 'ping 1 0', 'ping -f', 'ping 1 2 3', 'send 1', 'poke-dma', 'poke-dma zz']) {
       const c = parseCommand(l);
       expect(c.cmd, l).toBe('usage');
     }

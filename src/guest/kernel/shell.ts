@@ -33,6 +33,7 @@ import { netStat, netTransmit, slotKey } from './net-driver.ts';
 import { BROADCAST_MAC, PKT_ECHO_REQUEST, PKT_PAYLOAD_MAX, PKT_TEXT, echoPayload, encodePacket, macForGuest, macString } from './packet.ts';
 import { pokeUsedLen } from './poke-dma.ts';
 import type { Ctx } from './state.ts';
+import { pingSummary } from './ping-summary.ts';
 import { hex, printable, prompt, putText, puts } from './tty.ts';
 
 export type Command =
@@ -45,7 +46,8 @@ export type Command =
   | { readonly cmd: 'blk-read'; readonly sector: number; readonly count: number }
   | { readonly cmd: 'blk-write'; readonly sector: number; readonly text: string }
   | { readonly cmd: 'ifconfig' }
-  | { readonly cmd: 'ping'; readonly guest: number }
+  /** count: echo requests to send (0: until ^C). */
+  | { readonly cmd: 'ping'; readonly guest: number; readonly count: number }
   | { readonly cmd: 'send'; readonly guest: number | 'all'; readonly text: string }
   | { readonly cmd: 'poke-dma'; readonly key: number }
   | { readonly cmd: 'usage'; readonly text: string }
@@ -61,7 +63,8 @@ export const HELP: readonly string[] = [
   `  blk read SECTOR [COUNT]   read COUNT (1..${BLK_MAX_SECTORS}) sectors, print them as text`,
   '  blk write SECTOR TEXT     write TEXT (then zeros) to one sector',
   '  ifconfig                  network interface and counters',
-  '  ping GUEST                echo request to guest number GUEST',
+  '  ping GUEST [COUNT]        echo requests to guest number GUEST (default 1)',
+  '  ping -f GUEST             flood ping until ^C, then a summary',
   '  send GUEST|all TEXT       text message to a guest (or to every guest)',
   '  poke-dma ADDR             SEND_DMA to key ADDR (a bad key kills this guest)',
   '  ^C                        cancel the line or a waiting ping',
@@ -121,8 +124,14 @@ export function parseCommand(line: string): Command {
       return { cmd: 'usage', text: USAGE_BLK };
     }
     case 'ping': {
+      const usage: Command = { cmd: 'usage', text: 'usage: ping GUEST [COUNT] | ping -f GUEST (GUEST a guest number, 0..65535)' };
+      if (arg(1) === '-f') {
+        const guest = parseGuest(arg(2));
+        return guest !== null && toks.length === 3 ? { cmd: 'ping', guest, count: 0 } : usage;
+      }
       const guest = parseGuest(arg(1));
-      return guest !== null && toks.length === 2 ? { cmd: 'ping', guest } : { cmd: 'usage', text: 'usage: ping GUEST (a guest number, 0..65535)' };
+      const count = toks.length === 3 ? parseNumber(arg(2) ?? '') : 1;
+      return guest !== null && count !== null && count >= 1 && toks.length <= 3 ? { cmd: 'ping', guest, count } : usage;
     }
     case 'send': {
       const g = arg(1);
@@ -226,14 +235,9 @@ export function runLine(ctx: Ctx, line: string): void {
         puts(ctx, 'net: no network device');
         break;
       }
-      s.pingSeq = (s.pingSeq % 0xffff) + 1;
-      const seq = s.pingSeq;
-      const dst = macForGuest(c.guest);
-      const frame = encodePacket({ dst, src: n.mac, op: PKT_ECHO_REQUEST, seq, payload: echoPayload(seq) });
-      puts(ctx, `PING guest ${c.guest} (${macString(dst)}): ${frame.length} bytes, seq=${seq}`);
-      s.lastTx = null;
-      netTransmit(ctx, frame, 'ping');
-      s.fg = { st: 'ping', guest: c.guest, seq, checked: false, replied: false, replyBytes: 0 };
+      const quiet = c.count === 0 || c.count > 10;
+      const seq = sendEcho(ctx, c.guest, !quiet || c.count === 0);
+      s.fg = { st: 'ping', guest: c.guest, seq, checked: false, replied: false, replyBytes: 0, left: c.count === 0 ? -1 : c.count - 1, sent: 1, received: 0, quiet };
       return;
     }
     case 'send': {
@@ -265,6 +269,20 @@ export function runLine(ctx: Ctx, line: string): void {
 }
 
 /** Back to the prompt after a waiting command. */
+/** Transmit one echo request to `guest`; returns its sequence number. */
+function sendEcho(ctx: Ctx, guest: number, announce: boolean): number {
+  const s = ctx.s;
+  const n = s.net!;
+  s.pingSeq = (s.pingSeq % 0xffff) + 1;
+  const seq = s.pingSeq;
+  const dst = macForGuest(guest);
+  const frame = encodePacket({ dst, src: n.mac, op: PKT_ECHO_REQUEST, seq, payload: echoPayload(seq) });
+  if (announce) puts(ctx, `PING guest ${guest} (${macString(dst)}): ${frame.length} bytes, seq=${seq}`);
+  s.lastTx = null;
+  netTransmit(ctx, frame, 'ping');
+  return seq;
+}
+
 function finish(ctx: Ctx): 'progress' {
   ctx.s.fg = { st: 'prompt' };
   prompt(ctx);
@@ -308,11 +326,23 @@ export function shellStep(ctx: Ctx): 'wait' | 'progress' {
         // spec §5.4: the sender learns only from used_len; nothing delivered means nobody will answer.
         if (s.lastTx === null || s.lastTx.delivered === 0) {
           puts(ctx, `ping: guest ${fg.guest} unreachable`);
+          if (fg.sent > 1) puts(ctx, pingSummary(fg));
           return finish(ctx);
         }
       }
       if (!fg.replied) return 'wait';
-      puts(ctx, `${fg.replyBytes} bytes: reply from guest ${fg.guest} seq=${fg.seq}`);
+      fg.received++;
+      if (!fg.quiet) puts(ctx, `${fg.replyBytes} bytes: reply from guest ${fg.guest} seq=${fg.seq}`);
+      if (fg.left !== 0) {
+        // The next request of a counted or flood ping (spec §5.4 transmit, once per reply).
+        if (fg.left > 0) fg.left--;
+        fg.seq = sendEcho(ctx, fg.guest, !fg.quiet);
+        fg.sent++;
+        fg.checked = false;
+        fg.replied = false;
+        return 'progress';
+      }
+      if (fg.sent > 1) puts(ctx, pingSummary(fg));
       return finish(ctx);
     }
     case 'send': {

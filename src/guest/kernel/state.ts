@@ -96,7 +96,11 @@ export type Fg =
   | { st: 'prompt' }
   | { st: 'blk'; write: boolean; sector: number; count: number }
   /** `checked`: the transmit's outcome was looked at; `replied`: the echo reply came (set by the rx irq). */
-  | { st: 'ping'; guest: number; seq: number; checked: boolean; replied: boolean; replyBytes: number }
+  /**
+   * `left`: echo requests still to send after this one (-1: until ^C, `ping -f`);
+   * `sent`/`received` count the whole run; `quiet`: print only the summary.
+   */
+  | { st: 'ping'; guest: number; seq: number; checked: boolean; replied: boolean; replyBytes: number; left: number; sent: number; received: number; quiet: boolean }
   | { st: 'send'; guest: number; bytes: number }
   | { st: 'poke'; key: number };
 

@@ -6,6 +6,7 @@
 import { consoleWrite } from './console-output.ts';
 import { loadLine } from './line-editor.ts';
 import type { Ctx } from './state.ts';
+import { pingSummary } from './ping-summary.ts';
 
 export const PROMPT = 'lguest# ';
 
@@ -53,6 +54,8 @@ export function interrupt(ctx: Ctx): void {
   s.lines = [];
   if (s.fg.st === 'prompt') prompt(ctx);
   else if (s.fg.st === 'ping') {
+    const fg = s.fg;
+    if (fg.sent > 1 || fg.left !== 0) puts(ctx, pingSummary(fg));
     s.fg = { st: 'prompt' };
     prompt(ctx);
   }
