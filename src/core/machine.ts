@@ -45,6 +45,8 @@ export interface GuestHostState {
   pendingDma: { dma: number; key: number } | null;
   breakOut: boolean;
   nextHcall: number;
+  noirqStart: number;
+  noirqEnd: number;
   eax: number;
   bindings: Uint32Array;
 }
@@ -384,6 +386,8 @@ export class Machine {
           pendingDma: g.pendingDma,
           breakOut: g.breakOut,
           nextHcall: g.nextHcall,
+          noirqStart: g.noirqStart,
+          noirqEnd: g.noirqEnd,
           eax: g.eax,
           bindings: g.bindings.slice(),
         };
@@ -421,6 +425,8 @@ export class Machine {
       g.pendingDma = gs.pendingDma;
       g.breakOut = gs.breakOut;
       g.nextHcall = gs.nextHcall;
+      g.noirqStart = gs.noirqStart;
+      g.noirqEnd = gs.noirqEnd;
       g.eax = gs.eax;
       g.bindings.set(gs.bindings);
     });

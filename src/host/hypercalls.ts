@@ -76,6 +76,9 @@ function lguestInit(host: Host, g: Lguest, call: number, edx: number): number {
   g.initialized = true;
   const m = g.mem;
   const F = host.data.fields;
+  // The Host reads the guest's no-interrupt range once, here (spec §1.2, §6).
+  g.noirqStart = m.u32(edx + F.noirq_start.offset);
+  g.noirqEnd = m.u32(edx + F.noirq_end.offset);
   // The Host's side of the handshake: reserve_mem, tsc_khz (0: no reliable TSC here), guestid.
   m.setU32(edx + F.reserve_mem.offset, RESERVE_MEM);
   if (F.reserve_mem.elemSize === 8) m.setU32(edx + F.reserve_mem.offset + 4, 0);

@@ -23,13 +23,16 @@ function lowestBit(v: number): number {
  * Try to deliver one interrupt. Returns the irq whose frame was built, or
  * null. A halted guest with a candidate is woken (irq_enabled := 0x200) even
  * when the IDT entry is absent, which then leaves the irq pending (§7.31).
- * The guest's eip is never inside a noirq range here: simulated guests have
- * no code addresses, so that deferral never applies.
+ * `eip` is the guest's instruction pointer where the program has one: inside
+ * the [noirq_start, noirq_end) range read at LGUEST_INIT nothing happens
+ * (§6, §7.29). The simulated guests have no code addresses, so the Machine
+ * passes none and that deferral never applies to them.
  */
-export function maybeDoInterrupt(host: Host, g: Lguest): number | null {
+export function maybeDoInterrupt(host: Host, g: Lguest, eip?: number): number | null {
   const cand = deliverableIrqs(host, g);
   if (cand === 0) return null;
   const irq = lowestBit(cand);
+  if (eip !== undefined && eip >>> 0 >= g.noirqStart && eip >>> 0 < g.noirqEnd) return null;
   const enabledAt = host.dataAddr(g, 'irq_enabled');
   if (g.halted) {
     g.mem.setU32(enabledAt, X86_EFLAGS_IF);

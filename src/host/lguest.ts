@@ -44,6 +44,12 @@ export class Lguest {
   idtTrapGate = 0;
   pendingDma: PendingDma | null = null;
   breakOut = false;
+  /**
+   * lg->noirq_start/end: read from lguest_data once, at LHCALL_LGUEST_INIT
+   * (spec §1.2); no interrupt is delivered while eip is in [start, end) (§6).
+   */
+  noirqStart = 0;
+  noirqEnd = 0;
   /** lg->next_hcall: the async ring cursor. */
   nextHcall = 0;
   /** Launcher-side: the process that did LHREQ_INITIALIZE (spec §3.1 EPERM rule). */

@@ -30,8 +30,26 @@ export type ReadResult =
   /** -EAGAIN: break_out is set. */
   | { readonly kind: 'again' };
 
+/** What one read() returned: `ret` (a byte count or -errno) and the bytes it stored in the buffer. */
+export interface ReadReturn {
+  readonly ret: number;
+  readonly data: Uint8Array;
+}
+
+/** The Launcher reads a dead guest's reason into a zeroed 1024-byte buffer, leaving the last byte as NUL (spec §3.3). */
+export const REASON_READ_SIZE = 1023;
+
 export class DevLguest {
   guest: Lguest | null = null;
+  /**
+   * Processes blocked in a BREAK-on write until a BREAK-off write releases
+   * them (spec §3.1, §7.27). The write's 0 comes back when they are released;
+   * in this single-threaded simulator the caller goes on, and this set is the
+   * record of who would still be waiting.
+   */
+  readonly breakWaiters = new Set<number>();
+  /** The run loop has already returned ENOENT for this guest's death; read() now returns the reason (§3.2). */
+  private deathReported = false;
 
   constructor(
     readonly host: Host,
@@ -71,8 +89,10 @@ export class DevLguest {
         return 0;
       }
       case LHREQ_BREAK:
-        // BREAK on: the Waker blocks until BREAK off; in this single-threaded Host nothing waits.
+        // BREAK on: the writer (the Waker) blocks until BREAK off releases it (§7.27).
         g!.breakOut = (args[0] ?? 0) !== 0;
+        if (g!.breakOut) this.breakWaiters.add(pid);
+        else this.breakWaiters.clear();
         return 0;
       default:
         return -EINVAL;
@@ -93,16 +113,61 @@ export class DevLguest {
   }
 
   /**
-   * read(): the part of the run loop that does not execute guest code
-   * (spec §3.2 steps 2-4). Returns null when the guest should be entered.
+   * read(fd, buf, size) from process `pid` (spec §3.2), for every outcome
+   * that needs no guest code: EINVAL before INITIALIZE, EPERM from another
+   * process; a dead guest: ENOENT once (the run that saw it die), then the
+   * reason with its NUL, cut to `size`; a pending send to the Launcher: 8
+   * bytes {dma gpa, key} whatever `size` is (the run that reached the send
+   * returns it; the next read clears it, `completeDma`); break_out: EAGAIN.
+   * Returns null where read() would enter the guest (the Machine does that).
+   */
+  read(pid: number, size: number): ReadReturn | null {
+    const g = this.guest;
+    const none = new Uint8Array(0);
+    if (!g) return { ret: -EINVAL, data: none };
+    if (pid !== g.ownerPid) return { ret: -EPERM, data: none };
+    // Alive again only after a checkpoint restore: its next death is reported afresh.
+    if (g.dead === null) this.deathReported = false;
+    if (g.dead !== null) {
+      if (!this.deathReported) {
+        this.deathReported = true;
+        return { ret: -ENOENT, data: none };
+      }
+      // The reason's bytes as the kernel's vsprintf wrote them (latin-1 here), then its NUL.
+      const withNul = new Uint8Array(g.dead.length + 1);
+      for (let i = 0; i < g.dead.length; i++) withNul[i] = g.dead.charCodeAt(i) & 0xff;
+      const data = withNul.subarray(0, Math.max(0, Math.min(size, withNul.length)));
+      return { ret: data.length, data };
+    }
+    if (g.pendingDma) {
+      const data = new Uint8Array(8);
+      const v = new DataView(data.buffer);
+      v.setUint32(0, g.pendingDma.dma, true);
+      v.setUint32(4, g.pendingDma.key, true);
+      return { ret: 8, data };
+    }
+    if (g.breakOut) return { ret: -EAGAIN, data: none };
+    return null;
+  }
+
+  /**
+   * The Launcher's read() as the Machine drives it (spec §3.2 steps 2-4,
+   * §3.3). Returns null when the guest should be entered. A dead guest's
+   * reason comes back as the Launcher gets it: the run's ENOENT, then
+   * read() of at most REASON_READ_SIZE bytes up to the NUL.
    */
   poll(): ReadResult | null {
     const g = this.guest;
     if (!g) return null;
-    if (g.dead !== null) return { kind: 'dead', reason: g.dead };
+    const r = this.read(g.ownerPid, REASON_READ_SIZE);
+    if (r === null) return null;
+    if (g.dead !== null) {
+      const text = r.ret === -ENOENT ? this.read(g.ownerPid, REASON_READ_SIZE)!.data : r.data;
+      const nul = text.indexOf(0);
+      return { kind: 'dead', reason: String.fromCharCode(...(nul < 0 ? text : text.subarray(0, nul))) };
+    }
     if (g.pendingDma) return { kind: 'dma', dma: g.pendingDma.dma, key: g.pendingDma.key };
-    if (g.breakOut) return { kind: 'again' };
-    return null;
+    return { kind: 'again' };
   }
 
   /** The previous send is complete: read() is called again (clears dma_is_pending). */
