@@ -220,6 +220,54 @@ export class GuestMemory {
     }
   }
 
+  /**
+   * The whole private block's DataView when [gpa, gpa+len) is in range and
+   * touches no shared page, else null (use readInto). Lets a caller decode a
+   * struct it has already range-checked with one check instead of one per field.
+   */
+  directView(gpa: number, len: number): DataView | null {
+    if (!(gpa >= 0 && gpa + len <= this.top) || this.touchesShared(gpa, len)) return null;
+    return this.view;
+  }
+
+  /**
+   * copyFrom for ranges that each lie inside one page (the DMA engine's
+   * pieces: check_dma_list keeps every section inside a page, spec §2.4 step
+   * 3a): one page lookup per side instead of range scans, and pieces in
+   * shared pages go straight to the object's bytes instead of through a
+   * temporary copy. Other ranges fall back to copyFrom.
+   */
+  copyInPage(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    const off = PAGE_SIZE - 1;
+    if (len === 0) return;
+    if ((dstGpa & off) + len > PAGE_SIZE || (srcGpa & off) + len > PAGE_SIZE) {
+      this.copyFrom(dstGpa, src, srcGpa, len);
+      return;
+    }
+    this.check(dstGpa, len);
+    src.check(srcGpa, len);
+    const dp = dstGpa >>> PAGE_SHIFT;
+    const sp = srcGpa >>> PAGE_SHIFT;
+    const di = this.sharedIndex[dp];
+    const si = src.sharedIndex[sp];
+    let from: Uint8Array = src.bytes;
+    let at = srcGpa;
+    if (si >= 0) {
+      const m = src.mappings[si];
+      from = m.object.bytes;
+      at = m.page * PAGE_SIZE + (srcGpa & off);
+    }
+    const piece = from.subarray(at, at + len);
+    if (di < 0) {
+      this.bytes.set(piece, dstGpa);
+      this.dirty[dp] = 1;
+    } else {
+      const m = this.mappings[di];
+      m.object.bytes.set(piece, m.page * PAGE_SIZE + (dstGpa & off));
+      m.object.dirty[m.page] = 1;
+    }
+  }
+
   /** Copy from another guest's (or this guest's) memory; both ranges must be valid. */
   copyFrom(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
     if (len === 0) return;

@@ -93,23 +93,52 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
   }
 }
 
+/**
+ * One struct lguest_dma as dma_transfer uses it: the sections up to the first
+ * zero len (at most 16). The arrays are fixed and reused: a SEND_DMA is one
+ * synchronous call that never re-enters itself, so two scratch records (the
+ * sender's and the receiver's) are enough and nothing is allocated per send.
+ */
 interface DmaSections {
-  len: number[];
-  addr: number[];
+  /** Sections before the first zero len. */
+  count: number;
+  readonly len: Uint16Array;
+  readonly addr: Uint32Array;
 }
 
-/** Read one struct lguest_dma's sections out of guest memory (the range was checked by the caller). */
-function readSections(host: Host, g: Lguest, at: number): DmaSections {
+const newSections = (): DmaSections => ({ count: 0, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
+const srcScratch = newSections();
+const dstScratch = newSections();
+/** Bounce buffer for a struct that touches a shared page (largest lguest_dma: 168 bytes on x86_64). */
+const bounce = new Uint8Array(256);
+const bounceView = new DataView(bounce.buffer);
+
+/**
+ * Read one struct lguest_dma (the range was checked by the caller) the way
+ * io.c does, as one lgread of the whole struct: one bounds check, then the
+ * fields decoded from a DataView, only up to the first zero len (nothing
+ * after it is ever used: check_dma_list and copy_data stop there).
+ */
+function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaSections {
   const L = host.dma;
-  const len: number[] = new Array(LGUEST_MAX_DMA_SECTIONS);
-  const addr: number[] = new Array(LGUEST_MAX_DMA_SECTIONS);
-  const m = g.mem;
-  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
-    len[i] = m.u16(at + L.len + 2 * i);
-    // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
-    addr[i] = m.u32(at + L.addr + L.addrSize * i);
+  let v = g.mem.directView(at, L.size);
+  let base = at;
+  if (v === null) {
+    g.mem.readInto(at, bounce, 0, L.size);
+    v = bounceView;
+    base = 0;
   }
-  return { len, addr };
+  let n = 0;
+  while (n < LGUEST_MAX_DMA_SECTIONS) {
+    const len = v.getUint16(base + L.len + 2 * n, true);
+    if (len === 0) break;
+    out.len[n] = len;
+    // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
+    out.addr[n] = v.getUint32(base + L.addr + L.addrSize * n, true);
+    n++;
+  }
+  out.count = n;
+  return out;
 }
 
 /**
@@ -117,9 +146,8 @@ function readSections(host: Host, g: Lguest, at: number): DmaSections {
  * len must be address-ok, at most a page, and not cross a page boundary.
  */
 function checkDmaList(host: Host, g: Lguest, s: DmaSections): boolean {
-  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
+  for (let i = 0; i < s.count; i++) {
     const len = s.len[i];
-    if (len === 0) return true;
     const addr = s.addr[i];
     if (!g.addressOk(addr, len) || len > PAGE_SIZE || (addr % PAGE_SIZE) + len > PAGE_SIZE) {
       host.kill(g, `bad DMA entry: ${u32(len)}@${hexAlt(addr)}`);
@@ -139,9 +167,9 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   const b = dst.bindings;
   const base = slot * BINDING_WORDS;
   // Step 1: read the sender's struct; a bad address kills the sender and reads zeros.
-  let srcDma: DmaSections;
-  if (host.readOk(src, udma, L.size)) srcDma = readSections(host, src, udma);
-  else srcDma = { len: new Array(LGUEST_MAX_DMA_SECTIONS).fill(0), addr: new Array(LGUEST_MAX_DMA_SECTIONS).fill(0) };
+  const srcDma = srcScratch;
+  if (host.readOk(src, udma, L.size)) readSections(host, src, udma, srcDma);
+  else srcDma.count = 0;
 
   // Step 2: scan from next_dma, wrapping once, for used_len == 0 (§7.7).
   const num = b[base + BW.numDmas];
@@ -160,7 +188,7 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   }
   const irq = b[base + BW.interrupt];
   if (i !== num) {
-    const dstDma = readSections(host, dst, entry);
+    const dstDma = readSections(host, dst, entry, dstScratch);
     // Step 3a: receiver checked first, then sender (§7.15).
     if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return false;
     // Step 3c: walk both lists in parallel (§7.9, §7.10).
@@ -169,7 +197,7 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
     // Step 3d: the sender learns the count first (§7.11).
     host.writeU32(src, udma + L.usedLen, count);
     // Step 3e: nothing copied from a non-empty source: abort without irq.
-    if (count === 0 && srcDma.len[0] !== 0) return false;
+    if (count === 0 && srcDma.count !== 0) return false;
     // Step 3f: data before length — the receiver's used_len is written last (§7.12: 0 for an empty "ping").
     dst.mem.setU32(entry + L.usedLen, count);
     b[base + BW.nextDma] = (next + 1) & 0xffff; // §7.8: by one, whichever entry was used.
@@ -189,9 +217,10 @@ function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): num
   let srcOff = 0;
   let dstOff = 0;
   let total = 0;
-  while (si < LGUEST_MAX_DMA_SECTIONS && s.len[si] !== 0 && di < LGUEST_MAX_DMA_SECTIONS && d.len[di] !== 0) {
+  while (si < s.count && di < d.count) {
     const n = Math.min(s.len[si] - srcOff, d.len[di] - dstOff);
-    dst.mem.copyFrom(d.addr[di] + dstOff, src.mem, s.addr[si] + srcOff, n);
+    // check_dma_list kept every section inside one page, so each piece is inside one page of each side.
+    dst.mem.copyInPage(d.addr[di] + dstOff, src.mem, s.addr[si] + srcOff, n);
     total += n;
     srcOff += n;
     dstOff += n;

@@ -48,6 +48,12 @@ export class Host {
   readonly keyIndex = new Map<number, number[]>();
   readonly dma: DmaLayout;
   readonly data: StructLayout;
+  /**
+   * Offsets in lguest_data of the fields the Host reads on every hypercall
+   * and interrupt, looked up once: `dataAddr`'s by-name lookup costs more
+   * than the read itself on those paths (bench/PROPOSED-OPTIMIZATIONS.md).
+   */
+  readonly dataOff: { readonly irqEnabled: number; readonly blockedInterrupts: number; readonly hcallStatus: number; readonly hcalls: number };
   /** Global bind counter: orders bindings (most recent first) and survives snapshots. */
   bindSeq = 0;
   /** Bytes the DMA engine has copied between guests (the clock charges for them). */
@@ -60,6 +66,8 @@ export class Host {
   ) {
     this.dma = dmaLayout(arch);
     this.data = layoutOf(LGUEST_DATA, arch);
+    const F = this.data.fields;
+    this.dataOff = { irqEnabled: F.irq_enabled.offset, blockedInterrupts: F.blocked_interrupts.offset, hcallStatus: F.hcall_status.offset, hcalls: F.hcalls.offset };
   }
 
   emit(kind: EventKind, guest: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {

@@ -89,8 +89,8 @@ function lguestInit(host: Host, g: Lguest, call: number, edx: number): number {
 
 /** do_async_hcalls: run queued ring entries from the cursor while their status is not 0xFF. */
 function runAsyncRing(host: Host, g: Lguest): void {
-  const statusAt = host.dataAddr(g, 'hcall_status');
-  const ringAt = host.dataAddr(g, 'hcalls');
+  const statusAt = g.lguestData + host.dataOff.hcallStatus;
+  const ringAt = g.lguestData + host.dataOff.hcalls;
   for (let k = 0; k < LHCALL_RING_SIZE; k++) {
     const n = g.nextHcall;
     if (g.mem.u8(statusAt + n) === 0xff) break;

@@ -10,7 +10,7 @@ import type { Lguest } from './lguest.ts';
 /** Pending and not blocked by lguest_data.blocked_interrupts. */
 export function deliverableIrqs(host: Host, g: Lguest): number {
   if (!g.initialized || g.pendingIrqs === 0) return 0;
-  const blocked = g.mem.u32(host.dataAddr(g, 'blocked_interrupts'));
+  const blocked = g.mem.u32(g.lguestData + host.dataOff.blockedInterrupts);
   return (g.pendingIrqs & ~blocked) >>> 0;
 }
 
@@ -33,7 +33,7 @@ export function maybeDoInterrupt(host: Host, g: Lguest, eip?: number): number | 
   if (cand === 0) return null;
   const irq = lowestBit(cand);
   if (eip !== undefined && eip >>> 0 >= g.noirqStart && eip >>> 0 < g.noirqEnd) return null;
-  const enabledAt = host.dataAddr(g, 'irq_enabled');
+  const enabledAt = g.lguestData + host.dataOff.irqEnabled;
   if (g.halted) {
     g.mem.setU32(enabledAt, X86_EFLAGS_IF);
     g.halted = false;

@@ -140,7 +140,8 @@ export function stepNetTx(ctx: Ctx, job: NetTxJob): Trap | null {
   }
   const dst = job.frame.slice(0, ETH_ALEN);
   for (let i = job.next; i < n.slots; i++) {
-    if (i === n.me || !wants(slotMac(ctx, n, i), dst)) continue;
+    // An empty slot's first MAC byte is 0 (wants() says no): one byte read instead of six by name.
+    if (i === n.me || ctx.mem.u8(slotGpa(n, ctx.L, i)) === 0 || !wants(slotMac(ctx, n, i), dst)) continue;
     job.next = i + 1;
     job.pending = i;
     job.sent++;

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench`: run the registered benchmarks (bench/registry.ts) and
+ * print ONE JSON object on stdout: every figure (median, IQR, min/max, runs),
+ * whether each target is met, the sampling settings and the machine.
+ * `--table` also writes a readable table to stderr. No figure here is ever
+ * asserted by a test: timings only inform (bench/README.md).
+ *
+ *   npm run -s bench [-- --table] [--only dma_copy,sim_events] [--runs N] [--quick] [--list]
+ */
+import { isFigure, type FigureValue, type Target } from './benchmark.ts';
+import { machineInfo } from './machine-info.ts';
+import type { SampleOptions } from './measure.ts';
+import { BENCHMARKS } from './registry.ts';
+import { renderTable } from './table.ts';
+
+const USAGE = 'usage: bench/run.ts [--table] [--only NAME[,NAME]] [--runs N] [--quick] [--list]';
+
+interface Options {
+  readonly table: boolean;
+  readonly list: boolean;
+  readonly only: readonly string[] | null;
+  readonly sample: SampleOptions;
+}
+
+type Parsed = { ok: true; value: Options } | { ok: false; error: string };
+
+const FULL: SampleOptions = { runs: 9, warmupMs: 1000, runMs: 200 };
+const QUICK: SampleOptions = { runs: 3, warmupMs: 50, runMs: 20 };
+
+function parseArgs(argv: readonly string[]): Parsed {
+  let table = false;
+  let list = false;
+  let only: string[] | null = null;
+  let sample = FULL;
+  let runs: number | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '--table':
+        table = true;
+        break;
+      case '--list':
+        list = true;
+        break;
+      case '--quick':
+        sample = QUICK;
+        break;
+      case '--only': {
+        const v = argv[++i] ?? '';
+        only = v.split(',').filter((s) => s !== '');
+        const unknown = only.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+        if (only.length === 0 || unknown.length > 0) return { ok: false, error: `--only ${v}: unknown benchmark; use ${BENCHMARKS.map((b) => b.name).join(', ')}` };
+        break;
+      }
+      case '--runs': {
+        const v = argv[++i];
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 1000) return { ok: false, error: `--runs ${v ?? ''}: expected a whole number from 1 to 1000` };
+        runs = n;
+        break;
+      }
+      default:
+        return { ok: false, error: `${a}: unknown option; ${USAGE}` };
+    }
+  }
+  return { ok: true, value: { table, list, only, sample: runs === null ? sample : { ...sample, runs } } };
+}
+
+function main(argv: readonly string[]): number {
+  const p = parseArgs(argv);
+  if (!p.ok) {
+    process.stderr.write(`bench: ${p.error}\n`);
+    return 2;
+  }
+  const o = p.value;
+  if (o.list) {
+    for (const b of BENCHMARKS) process.stdout.write(`${b.name.padEnd(18)} ${b.summary}\n`);
+    return 0;
+  }
+  const chosen = BENCHMARKS.filter((b) => o.only === null || o.only.includes(b.name));
+  const figures: Record<string, FigureValue> = {};
+  const targets: Target[] = [];
+  for (const b of chosen) {
+    if (o.table) process.stderr.write(`bench: ${b.name}...\n`);
+    Object.assign(figures, b.run(o.sample));
+    targets.push(...b.targets);
+  }
+  const met: Record<string, { at_least: number; median: number; met: boolean }> = {};
+  for (const t of targets) {
+    const f = figures[t.figure];
+    if (isFigure(f)) met[t.figure] = { at_least: t.atLeast, median: f.median, met: f.median >= t.atLeast };
+  }
+  const out = {
+    ...figures,
+    targets: met,
+    settings: { benchmarks: chosen.map((b) => b.name), runs: o.sample.runs, warmup_ms: o.sample.warmupMs, run_ms: o.sample.runMs },
+    machine: machineInfo(),
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  if (o.table) process.stderr.write(`\n${renderTable(figures, targets)}\n`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
