@@ -1,13 +1,13 @@
 /**
  * The named benchmarks `npm run bench` runs, in order (issue #6). Each adds
  * its figures to the one JSON object. To add one, write a `Benchmark`
- * (bench/benchmark.ts) in its own file and list it here; planned next:
- * `replay_events` (replay_events_per_s), `seek` (seek_ms_p95) and
- * `link_bytes` (link_bytes_per_min).
+ * (bench/benchmark.ts) in its own file and list it here.
  */
 import type { Benchmark } from './benchmark.ts';
 import { dmaCopy } from './dma-copy.ts';
 import { simEvents } from './sim-events.ts';
 import { smallHypercalls } from './small-hypercalls.ts';
+import { timeTravel } from './time-travel.ts';
+import { linkBytes } from './link-bytes.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents];
+export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes];
