@@ -65,7 +65,7 @@ export interface MachineState {
   bindSeq: number;
   bytesCopied: number;
   guests: GuestHostState[];
-  launchers: { stdoutChunks: number; tty: number[]; exitMessage: string | null }[];
+  launchers: { stdoutChunks: number; tty: Uint8Array; exitMessage: string | null }[];
   programs: unknown[];
   networks: number[][];
 }
@@ -248,7 +248,7 @@ export class Machine {
       inp.at = this.events.count;
       this.inputsApplied++;
       const L = this.launchers[inp.guest];
-      if (L && L.exitMessage === null) L.typeInput(Array.from(new TextEncoder().encode(inp.text)));
+      if (L && L.exitMessage === null) L.typeInput(new TextEncoder().encode(inp.text));
       // One idle input per idle point: the next waits until this one's work settles.
       if (inp.idle) break;
     }
@@ -392,7 +392,7 @@ export class Machine {
           bindings: g.bindings.slice(),
         };
       }),
-      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: [...L.tty], exitMessage: L.exitMessage })),
+      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: L.tty.snapshot(), exitMessage: L.exitMessage })),
       programs: this.programs.map((p) => p.save()),
       networks: [...this.networks.values()].map((n) => n.lockedSlots()),
     };
@@ -434,7 +434,7 @@ export class Machine {
     st.launchers.forEach((ls, i) => {
       const L = this.launchers[i];
       L.stdout.length = ls.stdoutChunks;
-      L.tty = [...ls.tty];
+      L.tty.restore(ls.tty);
       L.exitMessage = ls.exitMessage;
     });
     st.programs.forEach((ps, i) => this.programs[i].load(ps));

@@ -25,6 +25,7 @@ import { DevLguest } from './dev-lguest.ts';
 import type { LauncherDevice } from './device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
 import { NetDevice, type Network } from './net-device.ts';
+import { TtyQueue } from './tty-queue.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 const D = DESC.fields;
@@ -63,7 +64,7 @@ export class Launcher {
   /** What the console wrote to stdout, chunk by chunk. */
   readonly stdout: Uint8Array[] = [];
   /** Bytes typed at the terminal that the Launcher has not read yet. */
-  tty: number[] = [];
+  readonly tty = new TtyQueue();
   /** The message the Launcher exited with (errx), or null while it runs. */
   exitMessage: string | null = null;
   readonly descPage: number;
@@ -145,8 +146,8 @@ export class Launcher {
     return this.tty.length;
   }
 
-  typeInput(bytes: readonly number[]): void {
-    for (const b of bytes) this.tty.push(b & 0xff);
+  typeInput(bytes: Uint8Array): void {
+    this.tty.push(bytes);
     this.host.emit(EventKind.INPUT, this.guestIndex, bytes.length);
   }
 
@@ -163,13 +164,13 @@ export class Launcher {
     const m = this.memory;
     if (udma < 0) {
       // readv into the 1024-byte discard buffer: the terminal is drained by that much.
-      this.tty.splice(0, 1024);
+      this.tty.take(1024);
     } else {
       const iov = dma2iov(m, this.dmaLayout, udma);
       const irq = m.u32(udma);
       let room = 0;
       for (const v of iov) room += v.len;
-      const chunk = Uint8Array.from(this.tty.splice(0, room));
+      const chunk = this.tty.take(room);
       const n = scatter(m, iov, chunk);
       m.setU32(udma + this.dmaLayout.usedLen, n);
       this.host.emit(EventKind.CONSOLE_INPUT, this.guestIndex, n, udma);
