@@ -116,7 +116,8 @@ export function bench(guests: number, shared: ScenarioInput['shared'] = [], memo
 /** Trap into the Host from guest `guest` as its kernel would; returns %eax. */
 export function hcallOn(m: Machine, guest: number, call: string | number, a1 = 0, a2 = 0, a3 = 0): number {
   const g = lg(m, guest);
-  g.eax = hypercall(m.host, g, hypercallNumber(call), a1, a2, a3);
+  const eax = hypercall(m.host, g, hypercallNumber(call), a1, a2, a3);
+  if (eax !== null) g.eax = eax;
   return g.eax;
 }
 

@@ -41,6 +41,8 @@ export const EventKind = {
   HALT: 13,
   /** The Launcher delivered console input into the guest's buffer. a=bytes, b=buffer entry gpa. */
   CONSOLE_INPUT: 14,
+  /** The Launcher printed a warning (warnx) and went on. a=message string index. */
+  LAUNCHER_WARN: 15,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
@@ -59,6 +61,7 @@ export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
   [EventKind.LAUNCHER_EXIT]: 'launcher_exit',
   [EventKind.HALT]: 'halt',
   [EventKind.CONSOLE_INPUT]: 'console_input',
+  [EventKind.LAUNCHER_WARN]: 'launcher_warn',
 };
 
 export const IrqSource = { DMA: 0, LAUNCHER: 1 } as const;
@@ -212,6 +215,8 @@ export function eventToJson(ev: SimEvent, strings: readonly string[]): Record<st
     case EventKind.KILL:
     case EventKind.LAUNCHER_EXIT:
       return { ...base, reason: strings[ev.a] ?? '' };
+    case EventKind.LAUNCHER_WARN:
+      return { ...base, message: strings[ev.a] ?? '' };
     case EventKind.INPUT:
       return { ...base, bytes: ev.a };
     case EventKind.CONSOLE_INPUT:

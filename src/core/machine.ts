@@ -20,7 +20,7 @@ import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from './events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from './memory.ts';
 import { Host, type Clock } from '../host/host.ts';
-import { hypercall } from '../host/hypercalls.ts';
+import { hypercall, resumeHypercall } from '../host/hypercalls.ts';
 import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
 import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
 import { LauncherExit } from '../launcher/iovec.ts';
@@ -43,6 +43,7 @@ export interface GuestHostState {
   idtPresent: number;
   idtTrapGate: number;
   pendingDma: { dma: number; key: number } | null;
+  pendingHcall: { call: number; edx: number; ebx: number; ecx: number } | null;
   breakOut: boolean;
   nextHcall: number;
   noirqStart: number;
@@ -65,7 +66,7 @@ export interface MachineState {
   bindSeq: number;
   bytesCopied: number;
   guests: GuestHostState[];
-  launchers: { stdoutChunks: number; tty: Uint8Array; exitMessage: string | null }[];
+  launchers: { stdoutChunks: number; tty: Uint8Array; exitMessage: string | null; consoleIgnored: boolean }[];
   programs: unknown[];
   networks: number[][];
 }
@@ -218,6 +219,7 @@ export class Machine {
     const g = this.host.guests[i]!;
     if (L.exitMessage !== null) return 'dead';
     if (g.dead !== null || g.pendingDma !== null || this.consoleInputReady(i)) return 'launcher';
+    if (g.pendingHcall !== null) return 'running';
     if (this.finished[i]) return 'done';
     if (g.halted) return deliverableIrqs(this.host, g) !== 0 ? 'running' : 'halted';
     return 'running';
@@ -306,6 +308,12 @@ export class Machine {
         L.dev.completeDma();
         return 'ran';
       }
+      if (g.pendingHcall !== null) {
+        // read() again after the Launcher's output: the trapped call runs now (spec §3.2 step 1).
+        const eax = resumeHypercall(this.host, g);
+        if (eax !== null) g.eax = eax;
+        return 'ran';
+      }
       if (this.consoleInputReady(i)) {
         L.handleConsoleInput(wakerPid(i));
         return 'ran';
@@ -315,9 +323,11 @@ export class Machine {
       const trap = this.programs[i].run(this.cpus[i], irq);
       this.noticeStatus(i);
       switch (trap.kind) {
-        case 'hcall':
-          g.eax = hypercall(this.host, g, trap.call, trap.a1, trap.a2, trap.a3);
+        case 'hcall': {
+          const eax = hypercall(this.host, g, trap.call, trap.a1, trap.a2, trap.a3);
+          if (eax !== null) g.eax = eax;
           return 'ran';
+        }
         case 'yield':
           return 'yield';
         case 'done':
@@ -384,6 +394,7 @@ export class Machine {
           idtPresent: g.idtPresent,
           idtTrapGate: g.idtTrapGate,
           pendingDma: g.pendingDma,
+          pendingHcall: g.pendingHcall,
           breakOut: g.breakOut,
           nextHcall: g.nextHcall,
           noirqStart: g.noirqStart,
@@ -392,7 +403,7 @@ export class Machine {
           bindings: g.bindings.slice(),
         };
       }),
-      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: L.tty.snapshot(), exitMessage: L.exitMessage })),
+      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: L.tty.snapshot(), exitMessage: L.exitMessage, consoleIgnored: L.consoleIgnored })),
       programs: this.programs.map((p) => p.save()),
       networks: [...this.networks.values()].map((n) => n.lockedSlots()),
     };
@@ -423,6 +434,7 @@ export class Machine {
       g.idtPresent = gs.idtPresent;
       g.idtTrapGate = gs.idtTrapGate;
       g.pendingDma = gs.pendingDma;
+      g.pendingHcall = gs.pendingHcall;
       g.breakOut = gs.breakOut;
       g.nextHcall = gs.nextHcall;
       g.noirqStart = gs.noirqStart;
@@ -435,6 +447,7 @@ export class Machine {
       const L = this.launchers[i];
       L.stdout.length = ls.stdoutChunks;
       L.tty.restore(ls.tty);
+      L.consoleIgnored = ls.consoleIgnored;
       L.exitMessage = ls.exitMessage;
     });
     st.programs.forEach((ps, i) => this.programs[i].load(ps));

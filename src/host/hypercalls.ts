@@ -39,10 +39,16 @@ export const TICKS_PER_SECOND = 1_000_000;
 const RESERVE_MEM = 4 * 1024 * 1024;
 
 /**
- * A guest trapped with a hypercall: run the async ring, then the direct call
- * (spec §1.2 "Async calls are run before the direct call"). Returns %eax.
+ * A guest trapped with a hypercall: do_hypercalls() runs the async ring, then
+ * the direct call (spec §1.2 "Async calls are run before the direct call").
+ * Returns %eax, or null when the direct call is still pending: an async
+ * SEND_DMA to the Launcher stopped the ring, so the trap stays set and the
+ * next read() runs the ring on and then the direct call (§3.2 loop step 1;
+ * `resumeHypercall`). A guest killed by an async call runs nothing further:
+ * it never executes again (a simplification of io.c, which would still run
+ * the direct call of a guest it had just killed).
  */
-export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx: number, ecx: number): number {
+export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx: number, ecx: number): number | null {
   call >>>= 0;
   edx >>>= 0;
   ebx >>>= 0;
@@ -53,13 +59,23 @@ export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx:
     host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
     return eax;
   }
+  g.pendingHcall = { call, edx, ebx, ecx };
+  return resumeHypercall(host, g);
+}
+
+/** Run the trapped hypercall that is still pending: the ring first, then the direct call. */
+export function resumeHypercall(host: Host, g: Lguest): number | null {
+  const h = g.pendingHcall;
+  if (h === null) return null;
   runAsyncRing(host, g);
-  // An async SEND_DMA to the Launcher stops everything else (hypercalls.c do_async_hcalls).
-  if (g.pendingDma !== null || g.dead !== null) {
-    return call;
+  if (g.dead !== null) {
+    g.pendingHcall = null;
+    return h.call;
   }
-  const eax = doHcall(host, g, call, edx, ebx, ecx);
-  host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+  if (g.pendingDma !== null) return null;
+  g.pendingHcall = null;
+  const eax = doHcall(host, g, h.call, h.edx, h.ebx, h.ecx);
+  host.emit(EventKind.HCALL, g.index, h.call, h.edx, h.ebx, h.ecx, eax);
   return eax;
 }
 

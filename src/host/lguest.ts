@@ -43,6 +43,8 @@ export class Lguest {
   /** Per irq line: its IDT vector is a trap gate (0xF) rather than an interrupt gate (0xE). */
   idtTrapGate = 0;
   pendingDma: PendingDma | null = null;
+  /** The trapped hypercall not yet run: an async send to the Launcher came first (lg->regs->trapnum still set). */
+  pendingHcall: { readonly call: number; readonly edx: number; readonly ebx: number; readonly ecx: number } | null = null;
   breakOut = false;
   /**
    * lg->noirq_start/end: read from lguest_data once, at LHCALL_LGUEST_INIT

@@ -24,6 +24,7 @@ import { ConsoleDevice } from './console-device.ts';
 import { DevLguest } from './dev-lguest.ts';
 import type { LauncherDevice } from './device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
+import { ptr } from '../core/printf.ts';
 import { NetDevice, type Network } from './net-device.ts';
 import { TtyQueue } from './tty-queue.ts';
 
@@ -67,6 +68,11 @@ export class Launcher {
   readonly tty = new TtyQueue();
   /** The message the Launcher exited with (errx), or null while it runs. */
   exitMessage: string | null = null;
+  /**
+   * The console's input stopped: a read of 0 bytes ("Failed to get console
+   * input, ignoring console.", spec §4.2); the Waker no longer watches it.
+   */
+  consoleIgnored = false;
   readonly descPage: number;
   readonly dmaLayout: DmaLayout;
   readonly console: ConsoleDevice;
@@ -137,8 +143,13 @@ export class Launcher {
       const iov = dma2iov(this.memory, this.dmaLayout, dma);
       used = dev.handleOutput(this, iov);
       this.memory.setU32(dma + this.dmaLayout.usedLen, used);
-    }
+    } else this.warn(`Pending dma ${ptr(dma)}, key ${ptr(key)}`);
     this.host.emit(EventKind.LAUNCHER_OUTPUT, g.index, key, dma, used, dev ? dev.index : 0xffffffff);
+  }
+
+  /** warnx(): the Launcher says something on stderr and carries on. */
+  warn(message: string): void {
+    this.host.emit(EventKind.LAUNCHER_WARN, this.guestIndex, this.host.events.intern(message));
   }
 
   /** Bytes waiting at the terminal. */
@@ -147,7 +158,8 @@ export class Launcher {
   }
 
   typeInput(bytes: Uint8Array): void {
-    this.tty.push(bytes);
+    // An ignored console is no longer read: what is typed goes nowhere.
+    if (!this.consoleIgnored) this.tty.push(bytes);
     this.host.emit(EventKind.INPUT, this.guestIndex, bytes.length);
   }
 
@@ -164,6 +176,7 @@ export class Launcher {
     const m = this.memory;
     if (udma < 0) {
       // readv into the 1024-byte discard buffer: the terminal is drained by that much.
+      this.warn('console: no dma buffer!');
       this.tty.take(1024);
     } else {
       const iov = dma2iov(m, this.dmaLayout, udma);
@@ -172,6 +185,12 @@ export class Launcher {
       for (const v of iov) room += v.len;
       const chunk = this.tty.take(room);
       const n = scatter(m, iov, chunk);
+      if (n === 0) {
+        // readv into a buffer of no bytes returns 0: the Launcher gives up on the console (§4.2).
+        this.warn('Failed to get console input, ignoring console.');
+        this.consoleIgnored = true;
+        this.tty.take(this.tty.length);
+      }
       m.setU32(udma + this.dmaLayout.usedLen, n);
       this.host.emit(EventKind.CONSOLE_INPUT, this.guestIndex, n, udma);
       if (this.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
