@@ -1,0 +1,120 @@
+/**
+ * The page (DESIGN.md sketch): controls and status on top; descriptor table
+ * and DMA keys; console and inspector; the event log across the bottom.
+ * Loads `?preset=NAME` (default console) at start and runs it.
+ */
+import React, { useEffect, useState } from 'react';
+import { ConsolePanel } from './console-panel.tsx';
+import { Controls } from './controls.tsx';
+import { DeviceTable } from './device-table.tsx';
+import { EventLog } from './event-log.tsx';
+import { Inspector } from './inspector.tsx';
+import { KeysPanel } from './keys-panel.tsx';
+import { KillBanner } from './kill-banner.tsx';
+import { useKeyboardShortcuts } from './keyboard-shortcuts.ts';
+import { loadPreset, loadScenarioFile } from './session-actions.ts';
+import type { SimClient } from './sim-client.ts';
+import { StatusBar } from './status-bar.tsx';
+import { useUi } from './store.ts';
+import { SimClientContext } from './use-shared-view.ts';
+
+export function App({ client }: { client: SimClient }): React.JSX.Element {
+  const [ready, setReady] = useState(false);
+  const theme = useUi((s) => s.theme);
+  useKeyboardShortcuts(client);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    let live = true;
+    const preset = new URLSearchParams(window.location.search).get('preset') ?? 'console';
+    void (async () => {
+      let ok = await loadPreset(client, preset);
+      if (!ok && preset !== 'console') {
+        const err = useUi.getState().loadError;
+        ok = await loadPreset(client, 'console');
+        useUi.getState().setLoadError(err);
+      }
+      if (live) setReady(ok);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [client]);
+
+  return (
+    <SimClientContext.Provider value={client}>
+      <div className="app">
+        <header>
+          <Controls />
+          <StatusBar />
+        </header>
+        <Notices />
+        {ready ? (
+          <main className="workspace">
+            <DeviceTable />
+            <KeysPanel />
+            <ConsolePanel />
+            <Inspector />
+            <EventLog />
+          </main>
+        ) : (
+          <main className="loading">starting the simulated host…</main>
+        )}
+        <DropZone client={client} />
+      </div>
+    </SimClientContext.Provider>
+  );
+}
+
+function Notices(): React.JSX.Element {
+  const loadError = useUi((s) => s.loadError);
+  const setLoadError = useUi((s) => s.setLoadError);
+  return (
+    <div className="notices">
+      {loadError !== null && (
+        <div className="load-error" role="alert" data-testid="load-error">
+          <span>Could not load: {loadError}</span>
+          <button type="button" className="small" onClick={() => setLoadError(null)} aria-label="Dismiss">
+            ✕
+          </button>
+        </div>
+      )}
+      <KillBanner />
+    </div>
+  );
+}
+
+/** Drop a scenario JSON anywhere on the page. */
+function DropZone({ client }: { client: SimClient }): React.JSX.Element | null {
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
+    const onOver = (e: DragEvent): void => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setOver(true);
+    };
+    const onLeave = (e: DragEvent): void => {
+      if (e.relatedTarget === null) setOver(false);
+    };
+    const onDrop = (e: DragEvent): void => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setOver(false);
+      const f = e.dataTransfer?.files[0];
+      if (f) void loadScenarioFile(client, f);
+    };
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [client]);
+  return over ? <div className="drop-overlay">drop a scenario JSON to load it</div> : null;
+}

@@ -1,0 +1,68 @@
+/**
+ * The user actions that load a session: a preset (picker, `?preset=` URL) or
+ * a scenario file (picker or drop). A failed load leaves the running session
+ * as it was and shows the message; a good one resets the selection, picks the
+ * inspector tab that fits the scenario, and runs.
+ */
+import { LGUEST_DEVICE_T_BLOCK, LGUEST_DEVICE_T_NET } from '../abi/constants.ts';
+import type { LoadResult, SessionInfo } from '../worker/api.ts';
+import type { SimClient } from './sim-client.ts';
+import { useUi } from './store.ts';
+import type { InspectorTab } from './view-slice.ts';
+
+function inspectorFor(info: SessionInfo): InspectorTab {
+  const devs = info.guests.flatMap((g) => g.devices);
+  if (devs.some((d) => d.type === LGUEST_DEVICE_T_BLOCK)) return 'block';
+  if (devs.some((d) => d.type === LGUEST_DEVICE_T_NET)) return 'net';
+  if (info.guests.some((g) => g.kernel === 'script')) return 'workbench';
+  return 'bytes';
+}
+
+async function adopt(client: SimClient, r: LoadResult, name: string): Promise<boolean> {
+  const ui = useUi.getState();
+  if (!r.ok) {
+    ui.setLoadError(r.error);
+    return false;
+  }
+  ui.clearSelection();
+  ui.setLoadError(null);
+  ui.setSourceName(name);
+  ui.setInspector(inspectorFor(r.info));
+  ui.setConsoleGuest(0);
+  ui.setFollowLog(true);
+  await client.api.setSpeed(ui.speed);
+  await client.api.run();
+  return true;
+}
+
+export async function loadPreset(client: SimClient, name: string): Promise<boolean> {
+  const ok = await adopt(client, await client.load({ kind: 'preset', name }), name);
+  if (ok) {
+    const url = new URL(window.location.href);
+    url.searchParams.set('preset', name);
+    window.history.replaceState(null, '', url);
+  }
+  return ok;
+}
+
+/** Scenario files are text (JSON); nothing in them is ever inserted as HTML. */
+export async function loadScenarioFile(client: SimClient, file: File): Promise<boolean> {
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (e) {
+    useUi.getState().setLoadError(`${file.name}: cannot read: ${(e as Error).message}`);
+    return false;
+  }
+  const ok = await adopt(client, await client.load({ kind: 'scenario', text, fileName: file.name }), `file: ${file.name}`);
+  if (ok) {
+    const url = new URL(window.location.href);
+    url.searchParams.delete('preset');
+    window.history.replaceState(null, '', url);
+  }
+  return ok;
+}
+
+export async function resetSession(client: SimClient): Promise<boolean> {
+  return adopt(client, await client.reset(), useUi.getState().sourceName);
+}
