@@ -43,6 +43,8 @@ export const EventKind = {
   CONSOLE_INPUT: 14,
   /** The Launcher printed a warning (warnx) and went on. a=message string index. */
   LAUNCHER_WARN: 15,
+  /** The block device finished a request (spec §4.3). a=type (0 read, else write), b=sector, c=bytes asked, d=bytes moved, e=result (1 done, 2 error). */
+  BLOCK_IO: 16,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
@@ -62,6 +64,7 @@ export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
   [EventKind.HALT]: 'halt',
   [EventKind.CONSOLE_INPUT]: 'console_input',
   [EventKind.LAUNCHER_WARN]: 'launcher_warn',
+  [EventKind.BLOCK_IO]: 'block_io',
 };
 
 export const IrqSource = { DMA: 0, LAUNCHER: 1 } as const;
@@ -217,6 +220,8 @@ export function eventToJson(ev: SimEvent, strings: readonly string[]): Record<st
       return { ...base, reason: strings[ev.a] ?? '' };
     case EventKind.LAUNCHER_WARN:
       return { ...base, message: strings[ev.a] ?? '' };
+    case EventKind.BLOCK_IO:
+      return { ...base, type: ev.a === 0 ? 'read' : 'write', sector: ev.b, bytes: ev.c, moved: ev.d, result: ev.e };
     case EventKind.INPUT:
       return { ...base, bytes: ev.a };
     case EventKind.CONSOLE_INPUT:

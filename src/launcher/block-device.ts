@@ -10,6 +10,7 @@ import type { LauncherDevice } from './device.ts';
 import { dma2iov, gather, LauncherExit, scatter, type Iovec } from './iovec.ts';
 import type { Launcher } from './launcher.ts';
 import { LHREQ_GETDMA, LHREQ_IRQ } from '../abi/constants.ts';
+import { EventKind } from '../core/events.ts';
 
 const BP = layoutOf(LGUEST_BLOCK_PAGE, 'i386').fields;
 
@@ -65,7 +66,9 @@ export class BlockDevice implements LauncherDevice {
       m.setU32(udma, len);
     }
     // result: 1 done, 2 done with error (bytes ≠ transferred), spec §7.35.
-    m.setU32(page + BP.result.offset, 1 + (bytes !== len ? 1 : 0));
+    const result = 1 + (bytes !== len ? 1 : 0);
+    m.setU32(page + BP.result.offset, result);
+    launcher.host.emit(EventKind.BLOCK_IO, launcher.guestIndex, type === 0 ? 0 : 1, sector, bytes, len, result);
     if (launcher.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     return 0;
   }

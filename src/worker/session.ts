@@ -447,7 +447,11 @@ export class Session implements SimApi {
     w[liveWord('chunk_count')] = m.events.chunks.length;
     w[liveWord('inputs_pending')] = m.inputsPending;
     const dt = now - this.rateWindow.t;
-    if (dt >= 500) {
+    if (!this.running || forceHash) {
+      // Idle, paused or stepping: nothing runs on its own.
+      w[liveWord('events_per_sec')] = 0;
+      this.rateWindow = { t: now, events: m.events.count };
+    } else if (dt >= 500) {
       const rate = Math.max(0, ((m.events.count - this.rateWindow.events) * 1000) / dt);
       w[liveWord('events_per_sec')] = this.running ? Math.round(rate) : 0;
       this.rateWindow = { t: now, events: m.events.count };
@@ -456,8 +460,9 @@ export class Session implements SimApi {
       w[liveWord('run_state', i)] = RUN_STATE_CODES[m.runState(i)];
       w[liveWord('pending_irqs', i)] = m.host.guests[i]!.pendingIrqs;
       w[liveWord('tty_pending', i)] = L.tty.length;
+      // console_seq changes exactly when the guest's console output does (grows, or shrinks on a rewind).
+      if (w[liveWord('stdout_chunks', i)] !== L.stdout.length) w[liveWord('console_seq', i)] = (w[liveWord('console_seq', i)] + 1) >>> 0;
       w[liveWord('stdout_chunks', i)] = L.stdout.length;
-      w[liveWord('console_seq', i)] = (w[liveWord('console_seq', i)] + 1) >>> 0;
     });
     if (forceHash || now - this.lastHashAt >= HASH_EVERY_MS) {
       const h = m.hash();
