@@ -7,4 +7,5 @@ export * from './ctypes.ts';
 export * from './structs.ts';
 export * from './layout.ts';
 export * from './access.ts';
+export * from './bits.ts';
 export * from './abi-dump.ts';

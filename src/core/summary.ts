@@ -15,6 +15,7 @@ import {
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { decodeStruct } from '../abi/access.ts';
+import { bitNames } from '../abi/bits.ts';
 import { hexAlt } from './printf.ts';
 import type { Machine } from './machine.ts';
 import { BINDING_WORDS, BW } from '../host/lguest.ts';
@@ -68,7 +69,6 @@ export interface MachineSummary {
   guests: GuestSummary[];
 }
 
-export const bitNames = (v: number, table: readonly (readonly [number, string])[]): string[] => table.filter(([b]) => (v & b) !== 0).map(([, n]) => n);
 
 /** Decode a guest's descriptor table (the 16 × lguest_device_desc at gpa = RAM size). */
 export function decodeDeviceTable(view: DataView, descPage: number): DeviceRow[] {

@@ -12,6 +12,7 @@ import {
   PAGE_SIZE,
 } from '../abi/constants.ts';
 import { decodeStruct, readElem } from '../abi/access.ts';
+import { bitNames } from '../abi/bits.ts';
 import { field, layoutOf } from '../abi/layout.ts';
 import { LGUEST_BLOCK_PAGE, LGUEST_DEVICE_DESC, LGUEST_NET, SIM_BINDING } from '../abi/structs.ts';
 import { RUN_STATE_NAMES } from '../worker/live-block.ts';
@@ -22,8 +23,7 @@ const BINDING = layoutOf(SIM_BINDING, 'i386');
 const BLOCK_PAGE = layoutOf(LGUEST_BLOCK_PAGE, 'i386');
 const NET = layoutOf(LGUEST_NET, 'i386');
 
-/** Names of the bits set in `v` (status chips, feature names). */
-export const bitNames = (v: number, table: readonly (readonly [number, string])[]): string[] => table.filter(([b]) => (v & b) !== 0).map(([, n]) => n);
+export { bitNames };
 
 // ---- the device descriptor table (spec §1.3, §5.1) ---------------------------
 

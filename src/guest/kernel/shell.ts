@@ -24,6 +24,7 @@
  *   unknown           sh: CMD: command not found
  */
 import { DEVICE_FEATURE_BITS, DEVICE_STATUS_BITS, LGUEST_DEVICE_T_NET, LGUEST_MAX_DEVICES, PAGE_SIZE } from '../../abi/constants.ts';
+import { bitNames } from '../../abi/bits.ts';
 import { BLK_MAX_SECTORS, SECTOR_BYTES, blkData } from './block-driver.ts';
 import { readDesc, typeName } from './bus.ts';
 import { latin1 } from './console-output.ts';
@@ -148,10 +149,6 @@ export function parseCommand(line: string): Command {
 }
 
 /** Names of the set bits, '|'-joined ('-' for none). */
-function bitNames(v: number, bits: readonly (readonly [number, string])[]): string[] {
-  return bits.filter(([b]) => (v & b) !== 0).map(([, n]) => n);
-}
-
 /** `devices`: one row per non-empty descriptor, as read from the descriptor page now. */
 export function devicesTable(ctx: Ctx): string[] {
   const rows = ['idx type     features                  pages pfn      status'];
