@@ -25,3 +25,8 @@ export function u32(v: number): string {
 export function li(v: number): string {
   return String(v | 0);
 }
+
+/** `%p` in the Launcher (userspace glibc): 0x-prefixed hex, "(nil)" for 0. */
+export function userPtr(v: number): string {
+  return v === 0 ? '(nil)' : `0x${(v >>> 0).toString(16)}`;
+}

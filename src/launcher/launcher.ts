@@ -24,7 +24,7 @@ import { ConsoleDevice } from './console-device.ts';
 import { DevLguest } from './dev-lguest.ts';
 import type { LauncherDevice } from './device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
-import { ptr } from '../core/printf.ts';
+import { userPtr } from '../core/printf.ts';
 import { NetDevice, type Network } from './net-device.ts';
 import { TtyQueue } from './tty-queue.ts';
 
@@ -137,13 +137,14 @@ export class Launcher {
    */
   handleOutput(dma: number, key: number): void {
     const g = this.dev.guest!;
+    // handle_output converts (and pointer-checks) the struct before looking for a device (§4.1).
+    const iov = dma2iov(this.memory, this.dmaLayout, dma);
     const dev = this.devices.find((d) => d.handleOutput && d.watchKey === key);
     let used = 0;
     if (dev?.handleOutput) {
-      const iov = dma2iov(this.memory, this.dmaLayout, dma);
       used = dev.handleOutput(this, iov);
       this.memory.setU32(dma + this.dmaLayout.usedLen, used);
-    } else this.warn(`Pending dma ${ptr(dma)}, key ${ptr(key)}`);
+    } else this.warn(`Pending dma ${userPtr(dma)}, key ${userPtr(key)}`);
     this.host.emit(EventKind.LAUNCHER_OUTPUT, g.index, key, dma, used, dev ? dev.index : 0xffffffff);
   }
 
