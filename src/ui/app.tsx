@@ -1,27 +1,35 @@
 /**
  * The page (DESIGN.md sketch): controls and status on top; descriptor table
  * and DMA keys; console and inspector; the event log across the bottom.
- * Loads `?preset=NAME` (default console) at start and runs it.
+ * Loads `?preset=NAME` (default console) at start and runs it, or the share
+ * link in the URL's fragment (share.ts) when there is one.
  */
 import React, { useEffect, useState } from 'react';
 import { ConsolePanel } from './console-panel.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from './device-table.tsx';
 import { EventLog } from './event-log.tsx';
+import { FaultBanner } from './fault-banner.tsx';
 import { Inspector } from './inspector.tsx';
 import { KeysPanel } from './keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
+import { LinkErrorNotice } from './link-error-notice.tsx';
 import { useKeyboardShortcuts } from './keyboard-shortcuts.ts';
-import { loadPreset, loadScenarioFile } from './session-actions.ts';
+import { loadPreset } from './session-actions.ts';
+import { hashFragment, openLink, openSessionFile } from './share.ts';
+import { ShareButton } from './share-button.tsx';
 import type { SimClient } from './sim-client.ts';
 import { StatusBar } from './status-bar.tsx';
 import { useUi } from './store.ts';
+import { Timeline } from './timeline.tsx';
+import { useLinkHash } from './use-link-hash.ts';
 import { SimClientContext } from './use-shared-view.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
   const theme = useUi((s) => s.theme);
   useKeyboardShortcuts(client);
+  useLinkHash(client);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -31,6 +39,12 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
     let live = true;
     const preset = new URLSearchParams(window.location.search).get('preset') ?? 'console';
     void (async () => {
+      // A share link: replay it; a bad one is reported and the default session starts as usual.
+      const fragment = hashFragment();
+      if (fragment !== '' && (await openLink(client, fragment, preset === 'console' ? 'Showing the default console session instead.' : `Showing the ${preset} preset instead.`)) === 'opened') {
+        if (live) setReady(true);
+        return;
+      }
       let ok = await loadPreset(client, preset);
       if (!ok && preset !== 'console') {
         const err = useUi.getState().loadError;
@@ -49,6 +63,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
       <div className="app">
         <header>
           <Controls />
+          <ShareButton />
           <StatusBar />
         </header>
         <Notices />
@@ -58,6 +73,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
             <KeysPanel />
             <ConsolePanel />
             <Inspector />
+            <Timeline />
             <EventLog />
           </main>
         ) : (
@@ -74,6 +90,8 @@ function Notices(): React.JSX.Element {
   const setLoadError = useUi((s) => s.setLoadError);
   return (
     <div className="notices">
+      <FaultBanner />
+      <LinkErrorNotice />
       {loadError !== null && (
         <div className="load-error" role="alert" data-testid="load-error">
           <span>Could not load: {loadError}</span>
@@ -87,7 +105,7 @@ function Notices(): React.JSX.Element {
   );
 }
 
-/** Drop a scenario JSON anywhere on the page. */
+/** Drop a scenario JSON or a recording (.lguest.json) anywhere on the page. */
 function DropZone({ client }: { client: SimClient }): React.JSX.Element | null {
   const [over, setOver] = useState(false);
   useEffect(() => {
@@ -105,7 +123,7 @@ function DropZone({ client }: { client: SimClient }): React.JSX.Element | null {
       e.preventDefault();
       setOver(false);
       const f = e.dataTransfer?.files[0];
-      if (f) void loadScenarioFile(client, f);
+      if (f) void openSessionFile(client, f);
     };
     window.addEventListener('dragover', onOver);
     window.addEventListener('dragleave', onLeave);
@@ -116,5 +134,5 @@ function DropZone({ client }: { client: SimClient }): React.JSX.Element | null {
       window.removeEventListener('drop', onDrop);
     };
   }, [client]);
-  return over ? <div className="drop-overlay">drop a scenario JSON to load it</div> : null;
+  return over ? <div className="drop-overlay">drop a scenario JSON or a recording to load it</div> : null;
 }

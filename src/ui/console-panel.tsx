@@ -8,6 +8,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { type ITheme, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import React, { useEffect, useRef } from 'react';
+import { ConsoleInputStatus } from './console-input-status.tsx';
 import { type FrameViews } from './frame-views.ts';
 import { useUi } from './store.ts';
 import type { Theme } from './view-slice.ts';
@@ -49,6 +50,7 @@ export function ConsolePanel(): React.JSX.Element {
             {split && guests.length > 1 && <div className="console-label">guest {g.index}</div>}
             {g.kernel === 'script' && <div className="console-label dim">guest {g.index} is scripted: it prints nothing</div>}
             <GuestTerminal guest={g.index} />
+            <ConsoleInputStatus guest={g.index} />
           </div>
         ))}
       </div>

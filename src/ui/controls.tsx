@@ -4,7 +4,9 @@
  */
 import React, { useEffect, useRef, useState } from 'react';
 import { type FrameViews, liveAt } from './frame-views.ts';
-import { loadPreset, loadScenarioFile, resetSession } from './session-actions.ts';
+import { OpenDiskImage } from './open-disk-image.tsx';
+import { loadPreset, resetSession } from './session-actions.ts';
+import { openSessionFile } from './share.ts';
 import { useUi } from './store.ts';
 import { useSharedView, useSimClient } from './use-shared-view.ts';
 
@@ -92,7 +94,7 @@ export function Controls(): React.JSX.Element {
       <button type="button" data-testid="reset" onClick={() => void resetSession(client)} title="Reload the scenario from the start">
         ↺ reset
       </button>
-      <button type="button" data-testid="open-scenario" onClick={() => file.current?.click()} title="Open a scenario JSON (or drop one on the page)">
+      <button type="button" data-testid="open-scenario" onClick={() => file.current?.click()} title="Open a scenario JSON or a recording .lguest.json (or drop one on the page)">
         open…
       </button>
       <input
@@ -104,9 +106,10 @@ export function Controls(): React.JSX.Element {
         onChange={(e) => {
           const f = e.target.files?.[0];
           e.target.value = '';
-          if (f) void loadScenarioFile(client, f);
+          if (f) void openSessionFile(client, f);
         }}
       />
+      <OpenDiskImage />
       <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Dark / light theme">
         {theme === 'dark' ? '☾' : '☀'}
       </button>

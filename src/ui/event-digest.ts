@@ -25,6 +25,16 @@ export interface KillRecord {
   readonly str: number;
 }
 
+/** One kind of Launcher warning (warnx: it printed and carried on), e.g. "console: no dma buffer!", per guest. */
+export interface WarnRecord {
+  readonly guest: number;
+  /** Index into the event string table. */
+  readonly str: number;
+  /** How many times, and the last event that printed it. */
+  readonly count: number;
+  readonly last: number;
+}
+
 export interface BlockRequest {
   /** The LAUNCHER_OUTPUT event that handled it. */
   readonly index: number;
@@ -54,6 +64,7 @@ export class EventDigest {
   /** Events scanned so far ([0, scanned)). */
   scanned = 0;
   kills: KillRecord[] = [];
+  warnings: WarnRecord[] = [];
   blockRequests: BlockRequest[] = [];
   dmaTransfers = 0;
   /** Highest string index a scanned event refers to (+1). */
@@ -67,6 +78,7 @@ export class EventDigest {
   reset(info: SessionInfo): void {
     this.scanned = 0;
     this.kills = [];
+    this.warnings = [];
     this.blockRequests = [];
     this.dmaTransfers = 0;
     this.stringsNeeded = 0;
@@ -93,6 +105,7 @@ export class EventDigest {
       this.forgetFlashesFrom(avail);
       this.scanned = 0;
       this.kills = [];
+      this.warnings = [];
       this.blockRequests = [];
       this.dmaTransfers = 0;
       live = false;
@@ -100,6 +113,7 @@ export class EventDigest {
     if (avail === this.scanned) return !live;
     const kills = this.kills.slice();
     const reqs = this.blockRequests.slice();
+    let warns: WarnRecord[] | null = null;
     let killsChanged = false;
     let reqsChanged = false;
     for (let i = this.scanned; i < avail; i++) {
@@ -114,6 +128,14 @@ export class EventDigest {
         kills.push({ index: i, guest: w[at + EV.guest], kind: kind === EventKind.KILL ? 'kill' : 'exit', str });
         this.stringsNeeded = Math.max(this.stringsNeeded, str + 1);
         killsChanged = true;
+      } else if (kind === EventKind.LAUNCHER_WARN) {
+        const str = w[at + EV.a];
+        const guest = w[at + EV.guest];
+        warns ??= this.warnings.slice();
+        const k = warns.findIndex((x) => x.guest === guest && x.str === str);
+        if (k < 0) warns.push({ guest, str, count: 1, last: i });
+        else warns[k] = { guest, str, count: warns[k].count + 1, last: i };
+        this.stringsNeeded = Math.max(this.stringsNeeded, str + 1);
       } else if (kind === EventKind.LAUNCHER_OUTPUT) {
         const guest = w[at + EV.guest];
         const dev = this.blockDevs[guest];
@@ -125,6 +147,7 @@ export class EventDigest {
     }
     this.scanned = avail;
     if (killsChanged) this.kills = kills;
+    if (warns) this.warnings = warns;
     if (reqsChanged) this.blockRequests = reqs;
     return true;
   }

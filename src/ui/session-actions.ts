@@ -6,11 +6,12 @@
  */
 import { LGUEST_DEVICE_T_BLOCK, LGUEST_DEVICE_T_NET } from '../abi/constants.ts';
 import type { LoadResult, SessionInfo } from '../worker/api.ts';
+import { scenarioFileProblem } from './file-limits.ts';
 import type { SimClient } from './sim-client.ts';
 import { useUi } from './store.ts';
 import type { InspectorTab } from './view-slice.ts';
 
-function inspectorFor(info: SessionInfo): InspectorTab {
+export function inspectorFor(info: SessionInfo): InspectorTab {
   const devs = info.guests.flatMap((g) => g.devices);
   if (devs.some((d) => d.type === LGUEST_DEVICE_T_BLOCK)) return 'block';
   if (devs.some((d) => d.type === LGUEST_DEVICE_T_NET)) return 'net';
@@ -18,7 +19,8 @@ function inspectorFor(info: SessionInfo): InspectorTab {
   return 'bytes';
 }
 
-async function adopt(client: SimClient, r: LoadResult, name: string): Promise<boolean> {
+/** After a load: show its error (the old session stays), or reset the view for the new session and run it. */
+export async function adopt(client: SimClient, r: LoadResult, name: string): Promise<boolean> {
   const ui = useUi.getState();
   if (!r.ok) {
     ui.setLoadError(r.error);
@@ -30,6 +32,8 @@ async function adopt(client: SimClient, r: LoadResult, name: string): Promise<bo
   ui.setInspector(inspectorFor(r.info));
   ui.setConsoleGuest(0);
   ui.setFollowLog(true);
+  // A share link in the URL (share.ts) no longer describes what is shown: drop it, so a reload shows this.
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   await client.api.setSpeed(ui.speed);
   await client.api.run();
   return true;
@@ -47,6 +51,12 @@ export async function loadPreset(client: SimClient, name: string): Promise<boole
 
 /** Scenario files are text (JSON); nothing in them is ever inserted as HTML. */
 export async function loadScenarioFile(client: SimClient, file: File): Promise<boolean> {
+  // Refused by size before reading (issue #7), so an oversize file is never read into a string.
+  const problem = scenarioFileProblem(file);
+  if (problem) {
+    useUi.getState().setLoadError(problem);
+    return false;
+  }
   let text: string;
   try {
     text = await file.text();

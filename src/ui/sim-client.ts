@@ -12,11 +12,14 @@
  *     what they show straight from the buffers.
  * Nothing is mirrored into React state per event. When the page is not
  * cross-origin isolated, `api.frame()` supplies one copy of the buffers per frame.
+ * A dead worker is replaced by a fresh one (`replaceWorker`, driven by
+ * worker-supervisor.ts); `api` always names the current one.
  */
 import * as Comlink from 'comlink';
 import { EVENT_CHUNK } from '../core/events.ts';
 import type { LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from '../worker/api.ts';
 import { EventDigest } from './event-digest.ts';
+import { splitInput } from './file-limits.ts';
 import { type FrameViews, liveAt, makeViews } from './frame-views.ts';
 
 /** Where one guest's console output goes (its xterm). */
@@ -33,9 +36,12 @@ export interface ConsoleSink {
  */
 export const LIVE_REDRAW_MS = 33;
 
+/** Why the worker is gone: its `error` / `messageerror` event (worker-supervisor.ts also watches for silence). */
+export type WorkerFailure = { readonly kind: 'error' | 'messageerror'; readonly message: string };
+
 export class SimClient {
-  readonly api: Comlink.Remote<SimApi>;
-  private readonly worker: Worker;
+  private worker: Worker;
+  private remote: Comlink.Remote<SimApi>;
   info: SessionInfo | null = null;
   views: FrameViews | null = null;
   /** Changes whenever anything the panels read may have changed. */
@@ -66,10 +72,91 @@ export class SimClient {
   private chunksEvents = -1;
   private lastNotify = 0;
   private updateQueued = false;
+  /** Worker failures (issue #7): see worker-supervisor.ts. */
+  private readonly failureListeners = new Set<(f: WorkerFailure) => void>();
+  private readonly inputListeners = new Set<(guest: number, text: string) => void>();
+  /** load / reset / recover calls in flight: they may run the machine for seconds (a replay). */
+  private longCalls = 0;
+  /** While the simulation is stopped by a fault, typed input is refused (counted here), not sent into the void. */
+  inputBlocked = false;
+  inputRefusedBytes = 0;
 
   constructor() {
-    this.worker = new Worker(new URL('../worker/sim-worker.ts', import.meta.url), { type: 'module', name: 'lguest-lab sim' });
-    this.api = Comlink.wrap<SimApi>(this.worker);
+    [this.worker, this.remote] = this.spawn();
+  }
+
+  /** The current worker's API (a new one after `replaceWorker`). */
+  get api(): Comlink.Remote<SimApi> {
+    return this.remote;
+  }
+
+  /** Bumped by every load and every new worker. */
+  get sessionGeneration(): number {
+    return this.generation;
+  }
+
+  /** A load, reset or recovery is running in the worker (it may not answer other calls for a while). */
+  get busy(): boolean {
+    return this.longCalls > 0;
+  }
+
+  private spawn(): [Worker, Comlink.Remote<SimApi>] {
+    const w = new Worker(new URL('../worker/sim-worker.ts', import.meta.url), { type: 'module', name: 'lguest-lab sim' });
+    const fail = (f: WorkerFailure): void => {
+      if (w !== this.worker) return;
+      for (const fn of this.failureListeners) fn(f);
+    };
+    w.addEventListener('error', (e) => {
+      e.preventDefault();
+      fail({ kind: 'error', message: e.message || 'the worker script failed' });
+    });
+    w.addEventListener('messageerror', () => fail({ kind: 'messageerror', message: 'a message from the worker could not be read' }));
+    return [w, Comlink.wrap<SimApi>(w)];
+  }
+
+  onWorkerFailure(fn: (f: WorkerFailure) => void): () => void {
+    this.failureListeners.add(fn);
+    return () => this.failureListeners.delete(fn);
+  }
+
+  /** Called after each input is sent (the supervisor then refreshes its copy of the recording). */
+  onInput(fn: (guest: number, text: string) => void): () => void {
+    this.inputListeners.add(fn);
+    return () => this.inputListeners.delete(fn);
+  }
+
+  /**
+   * A dead or hung worker: terminate it and start a fresh one with nothing
+   * loaded. The panels keep the last state they read (the old shared buffers
+   * outlive the worker) until the next load adopts a new session.
+   */
+  replaceWorker(): void {
+    this.worker.terminate();
+    this.generation++;
+    this.longCalls = 0;
+    [this.worker, this.remote] = this.spawn();
+  }
+
+  /** Test hook: the worker dies without a word (the watchdog must notice). */
+  terminateWorker(): void {
+    this.worker.terminate();
+  }
+
+  /** Test hook: the worker dies with an error event, as an uncaught exception in it would. */
+  crashWorker(message: string): void {
+    this.worker.terminate();
+    this.worker.dispatchEvent(new ErrorEvent('error', { message, cancelable: true }));
+  }
+
+  private async long<T>(call: () => Promise<T>): Promise<T> {
+    this.longCalls++;
+    const gen = this.generation;
+    try {
+      return await call();
+    } finally {
+      // A call to a replaced worker never settles; one that does belongs to the current count.
+      if (gen === this.generation) this.longCalls = Math.max(0, this.longCalls - 1);
+    }
   }
 
   get shared(): boolean {
@@ -83,13 +170,20 @@ export class SimClient {
 
   /** Load a preset, scenario or recording; on failure the current session stays. */
   async load(src: LoadSource): Promise<LoadResult> {
-    const r = await this.api.load(src);
+    const r = await this.long<LoadResult>(() => this.api.load(src));
     if (r.ok) this.adopt(r.info);
     return r;
   }
 
   async reset(): Promise<LoadResult> {
-    const r = await this.api.reset();
+    const r = await this.long<LoadResult>(() => this.api.reset());
+    if (r.ok) this.adopt(r.info);
+    return r;
+  }
+
+  /** After a simulation exception: replay the recording to the last good event (api.recover). */
+  async recover(): Promise<LoadResult> {
+    const r = await this.long<LoadResult>(() => this.api.recover());
     if (r.ok) this.adopt(r.info);
     return r;
   }
@@ -125,7 +219,14 @@ export class SimClient {
   }
 
   typeInput(guest: number, text: string): void {
-    void this.api.typeInput(guest, text);
+    if (this.inputBlocked) {
+      this.inputRefusedBytes += new TextEncoder().encode(text).length;
+      this.dirty = true;
+      return;
+    }
+    // A paste longer than a recording holds in one input goes as several (file-limits.ts).
+    for (const part of splitInput(text)) void this.api.typeInput(guest, part);
+    for (const fn of this.inputListeners) fn(guest, text);
   }
 
   /**

@@ -6,6 +6,7 @@
 import React from 'react';
 import type { FrameViews } from './frame-views.ts';
 import { decodeLive, type LiveStatus } from './struct-decoders.ts';
+import { useUi } from './store.ts';
 import { useSharedView, useSimClient } from './use-shared-view.ts';
 
 const decodeStatus = (v: FrameViews): Omit<LiveStatus, 'seq'> => {
@@ -18,8 +19,10 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 export function StatusBar(): React.JSX.Element | null {
   const client = useSimClient();
   const s = useSharedView(decodeStatus, null);
+  // A fault (fault-banner.tsx) stopped the simulation: the live block then shows its last state, not a running one.
+  const stopped = useUi((u) => u.fault !== null);
   if (!s) return null;
-  const state = s.running ? (s.idle ? 'idle' : 'running') : 'paused';
+  const state = stopped ? 'stopped' : s.running ? (s.idle ? 'idle' : 'running') : 'paused';
   return (
     <div className="status-bar" data-testid="status" data-idle={s.idle} data-running={s.running}>
       <span className={`state st-${state}`}>{state}</span>

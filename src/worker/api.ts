@@ -9,7 +9,9 @@ import type { Recording } from '../trace/recording.ts';
 export type LoadSource =
   | { readonly kind: 'preset'; readonly name: string }
   | { readonly kind: 'scenario'; readonly text: string; readonly fileName?: string }
-  | { readonly kind: 'recording'; readonly recording: Recording };
+  | { readonly kind: 'recording'; readonly recording: Recording }
+  /** A share link's fragment: decoded and validated in the worker, so the page bundles neither zod nor fflate. */
+  | { readonly kind: 'link'; readonly fragment: string };
 
 export interface DeviceInfo {
   readonly index: number;
@@ -95,6 +97,10 @@ export interface SimApi {
   summary(): MachineSummary;
   script(guest: number): ScriptView | null;
   recording(): Recording;
+  /** The UI selection that `recording()` and `link()` carry (guest, key, event, tab). */
+  setUiState(ui: Recording['ui']): void;
+  /** The share-link fragment (`1.<base64url>`) of `recording()`. */
+  link(): string;
   /** Where each input landed (event count; -1 not yet) and whether it was typed at an idle point. */
   inputs(): { at: number; guest: number; text: string; idle: boolean }[];
   exportTrace(format: 'chrome' | 'jsonl'): string;

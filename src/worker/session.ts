@@ -15,7 +15,8 @@ import { summarize, type MachineSummary } from '../core/summary.ts';
 import { defaultAllocator, type Allocator, type GuestMemory } from '../core/memory.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 import { NetDevice } from '../launcher/net-device.ts';
-import { makeRecording, recordingScenario, type Recording } from '../trace/recording.ts';
+import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
+import { decodeLink, encodeLink } from '../trace/link.ts';
 import { toChromeTrace } from '../trace/chrome-trace.ts';
 import { toJsonLines } from '../trace/jsonl.ts';
 import type { FrameCopy, LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from './api.ts';
@@ -32,6 +33,8 @@ export interface SessionHost {
 
 /** Work per slice before yielding to messages (ms). */
 const SLICE_MS = 12;
+/** A replay that has not settled stops this many events past the recording's shown event. */
+const REPLAY_AHEAD = 250_000;
 /** Re-hash memory at most this often while running (ms). */
 const HASH_EVERY_MS = 400;
 
@@ -42,7 +45,9 @@ export interface SessionFault {
 }
 
 /** Thrown by the fault-injection hook (tests of the page's crash handling). */
-export class InjectedFault extends Error {}
+export class InjectedFault extends Error {
+  override name = 'InjectedFault';
+}
 
 export class Session implements SimApi {
   private machine: Machine | null = null;
@@ -97,12 +102,23 @@ export class Session implements SimApi {
       scenario = r.value;
       source = { scenario: { ...r.value, inputs: [] } };
     } else {
-      const r = recordingScenario(src.recording);
+      // A link or a recording from the page (a file someone sent): data, validated before use.
+      let rec: Recording;
+      if (src.kind === 'link') {
+        const d = decodeLink(src.fragment);
+        if (!d.ok) return { ok: false, error: d.error.message };
+        rec = d.value;
+      } else {
+        const v = validateRecording(src.recording);
+        if (!v.ok) return { ok: false, error: `recording: ${v.error.message}` };
+        rec = v.value;
+      }
+      const r = recordingScenario(rec);
       if (!r.ok) return { ok: false, error: `recording: ${r.error.message}` };
       scenario = r.value;
-      source = src.recording.preset !== undefined ? { preset: src.recording.preset } : { scenario: { ...r.value, inputs: [] } };
-      view = src.recording.view;
-      ui = src.recording.ui;
+      source = rec.preset !== undefined ? { preset: rec.preset } : { scenario: { ...r.value, inputs: [] } };
+      view = rec.view;
+      ui = rec.ui;
     }
     let machine: Machine;
     let checkpoints: Checkpoints;
@@ -114,6 +130,7 @@ export class Session implements SimApi {
     }
     this.running = false;
     this.faultInfo = null;
+    this.live[liveWord('fault')] = 0;
     this.machine = machine;
     this.checkpoints = checkpoints;
     this.source = source;
@@ -121,21 +138,23 @@ export class Session implements SimApi {
     this.ui = ui;
     this.view = machine.events.count;
     this.lastHashAt = -Infinity;
-    if (src.kind === 'recording') {
-      // Replay: run until every recorded input has landed and the machine settles, then show `view`.
-      this.runToEnd();
+    if (src.kind === 'recording' || src.kind === 'link') {
+      // Replay: run until every recorded input has landed and the machine settles, then show
+      // `view`. A session that never settles (a `ping -f` flood) is recorded with its shown event
+      // (recording()), and the replay stops REPLAY_AHEAD events past it: a link never runs without end.
+      this.runToEnd(undefined, view === undefined ? Infinity : view + REPLAY_AHEAD);
       if (view !== undefined && view < machine.events.count) this.seek(view);
     }
     this.publish(true);
     return { ok: true, info: this.info() };
   }
 
-  /** Run until idle with every pending input applied (replays, tests). */
-  runToEnd(maxQuanta = 50_000_000): void {
+  /** Run until idle with every pending input applied (replays, tests), or until `maxEvents` events exist. */
+  runToEnd(maxQuanta = 50_000_000, maxEvents = Infinity): void {
     const m = this.need();
     this.resumeIfSuspended();
     let q = 0;
-    while (q++ < maxQuanta) {
+    while (q++ < maxQuanta && m.events.count < maxEvents) {
       this.checkpoints!.beforeStep();
       if (!m.step()) break;
     }
@@ -397,8 +416,14 @@ export class Session implements SimApi {
 
   recording(): Recording {
     const m = this.need();
-    const view = this.view < m.events.recorded ? this.view : undefined;
+    // The end of the timeline needs no event count only when the machine has settled there.
+    const settled = !m.suspended && m.isIdle() && m.inputsPending === 0;
+    const view = this.view < m.events.recorded || !settled ? this.view : undefined;
     return makeRecording(this.source, m.inputLog, view, this.ui);
+  }
+
+  link(): string {
+    return encodeLink(this.recording());
   }
 
   /** Where each input landed (event count) and whether it was typed at an idle point. */
