@@ -2,8 +2,9 @@
  * The control strip: preset picker, run / pause / step / step back, speed,
  * reset, open a scenario file, theme.
  */
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { type FrameViews, liveAt } from './frame-views.ts';
+import { FilePickerButton } from './file-picker-button.tsx';
 import { OpenDiskImage } from './open-disk-image.tsx';
 import { loadPreset, resetSession } from './session-actions.ts';
 import { openSessionFile } from './share.ts';
@@ -32,7 +33,6 @@ export function Controls(): React.JSX.Element {
   const setSpeed = useUi((s) => s.setSpeed);
   const theme = useUi((s) => s.theme);
   const setTheme = useUi((s) => s.setTheme);
-  const file = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     let live = true;
@@ -94,20 +94,13 @@ export function Controls(): React.JSX.Element {
       <button type="button" data-testid="reset" onClick={() => void resetSession(client)} title="Reload the scenario from the start">
         ↺ reset
       </button>
-      <button type="button" data-testid="open-scenario" onClick={() => file.current?.click()} title="Open a scenario JSON or a recording .lguest.json (or drop one on the page)">
-        open…
-      </button>
-      <input
-        ref={file}
-        type="file"
+      <FilePickerButton
+        label="open…"
+        title="Open a scenario JSON or a recording .lguest.json (or drop one on the page)"
+        buttonTestId="open-scenario"
+        inputTestId="scenario-file"
         accept=".json,application/json"
-        hidden
-        data-testid="scenario-file"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void openSessionFile(client, f);
-        }}
+        onFile={(f) => void openSessionFile(client, f)}
       />
       <OpenDiskImage />
       <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} title="Dark / light theme">
