@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openPreset, terminalLines, typeLine } from './page-helpers.ts';
+import { consoleOf, openPreset, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
 import { settledHash } from './fault-helpers.ts';
 
 /** A sparse file of `size` bytes (zeros): big files without writing them. */
@@ -21,6 +21,17 @@ function sparseFile(name: string, size: number): string {
 }
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e1f3a50000000049454e44ae426082', 'hex');
+
+/**
+ * The new session booted (its driver printed the disk's size) and is idle.
+ * Keys typed before the guest binds its console input buffer are discarded by
+ * the Launcher ("console: no dma buffer!"), as in lguest, so wait for the prompt.
+ */
+async function bootedWithDisk(page: Page, driverLine: string): Promise<void> {
+  await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText(driverLine, { timeout: 20_000 });
+  await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lguest#');
+  await waitIdle(page);
+}
 
 type FileSpec = { name: string; mimeType: string; buffer: Buffer } | string;
 
@@ -73,6 +84,7 @@ test('disk images: an oversize, empty or misplaced one is refused; a good one bo
   await page.getByTestId('disk-file').setInputFiles({ name: 'mine.img', mimeType: 'application/octet-stream', buffer: sector1 });
   await expect(page.getByTestId('preset-picker').locator('option:checked')).toHaveText('disk: block + mine.img');
   await expect(page.getByTestId('load-error')).toHaveCount(0);
+  await bootedWithDisk(page, 'lgba: 2 sectors (1024 bytes)');
   await typeLine(page, 0, 'blk size');
   await expect.poll(() => terminalLines(page, 0)).toContain('lgba: 2 sectors, 1024 bytes');
   await typeLine(page, 0, 'blk read 1');
@@ -84,6 +96,7 @@ test('a 64 MiB disk image (the limit) loads', async ({ page }) => {
   await openPreset(page, 'block');
   await page.getByTestId('disk-file').setInputFiles(sparseFile('limit.img', 64 * 1024 * 1024));
   await expect(page.getByTestId('preset-picker').locator('option:checked')).toHaveText('disk: block + limit.img', { timeout: 30_000 });
+  await bootedWithDisk(page, 'lgba: 131072 sectors (67108864 bytes)');
   await typeLine(page, 0, 'blk size');
   await expect.poll(() => terminalLines(page, 0)).toContain('lgba: 131072 sectors, 67108864 bytes');
 });

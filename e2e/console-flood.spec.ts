@@ -5,7 +5,7 @@
  * wait at the terminal until the queue drains, and the page keeps painting.
  */
 import { expect, test } from '@playwright/test';
-import { consoleOf, openPreset, terminalLines, typeLine } from './page-helpers.ts';
+import { consoleOf, openPreset, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
 import { crashWorker, frameLog, keptEvents, paste, settledHash, startFrameLog } from './fault-helpers.ts';
 
 test('a 1 MiB paste is queued with a visible count that drains to 0 while the page keeps painting', async ({ page }) => {
@@ -36,6 +36,9 @@ test('a 1 MiB paste is queued with a visible count that drains to 0 while the pa
   expect(log.longestGapMs).toBeLessThan(1000);
   // The guest chewed through all of it: the last line's answer, then a prompt that still works.
   await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('command not found');
+  // An empty terminal queue means the Launcher has read it all, not that the shell has run every line: lines
+  // typed now would be echoed ahead of the backlog's output (a tty's type-ahead), so wait until all is idle.
+  await waitIdle(page);
   await typeLine(page, 0, 'echo after the flood');
   await expect.poll(() => terminalLines(page, 0)).toContain('after the flood');
   await expect(page.locator('[data-testid="console-warning"][data-guest="0"]')).toHaveCount(0);

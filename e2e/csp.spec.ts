@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { consoleOf, openPreset, terminalLines, typeLine } from './page-helpers.ts';
+import { consoleOf, openPreset, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 
@@ -53,6 +53,10 @@ test('every preset runs with no CSP violation and no console error', async ({ pa
   }
   // Some work on each kind of device, too.
   await page.getByTestId('preset-picker').selectOption('block');
+  await expect(page.getByTestId('preset-picker')).toHaveValue('block');
+  // Keys typed before the guest binds its console buffer are discarded by the Launcher, as in lguest: wait for the prompt.
+  await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lguest#');
+  await waitIdle(page);
   await typeLine(page, 0, 'blk read 0');
   await expect.poll(() => terminalLines(page, 0)).toContain('lguest# blk read 0');
   expect(await w.problems()).toEqual([]);

@@ -237,7 +237,11 @@ test('a scenario with a large disk image is too long for a link: Download record
   const scenario = { name: 'big disk', guests: [{ kernel: 'lguest', devices: [{ type: 'block', size: disk.length, image: Buffer.from(disk).toString('base64') }] }] };
   await openPreset(page, 'console');
   await page.getByTestId('scenario-file').setInputFiles({ name: 'big-disk.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+  // The new session is shown (its name), booted (its driver's line, then the prompt) and idle before typing.
+  await expect(page.getByTestId('preset-picker').locator('option:checked')).toHaveText('file: big-disk.json');
+  await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lgba: 96 sectors');
   await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lguest#');
+  await waitIdle(page);
   await typeLine(page, 0, 'blk size');
   await expect.poll(() => terminalLines(page, 0)).toContain('lgba: 96 sectors, 49152 bytes');
   await waitIdle(page);

@@ -204,6 +204,8 @@ export class SimClient {
     this.consoleInFlight = info.guests.map(() => false);
     this.consoleSeen = info.guests.map(() => 0);
     this.consoleFull = info.guests.map(() => true);
+    // The old session's output goes now, not at the next console fetch, so no frame shows it under the new session's name.
+    for (const sink of this.sinks.values()) sink.clear();
     this.dirty = true;
     this.notify();
   }
