@@ -57,6 +57,8 @@ export class SimClient {
   private lastRecorded = 0;
   private dirty = false;
   private raf = 0;
+  private updateRaf = 0;
+  private stopped = false;
   private frameInFlight = false;
   private chunksInFlight = false;
   private stringsInFlight = false;
@@ -233,16 +235,26 @@ export class SimClient {
 
   /**
    * The frame loop. Each animation frame checks the live block (a few word
-   * reads); when it changed, the update runs in a task posted from the frame
-   * callback, i.e. right after the frame is painted, so decoding and React's
-   * render never delay the frame's own callbacks and the DOM they change is
-   * drawn in the next frame (one frame of latency, no jank).
+   * reads). When it changed, a task posted from that callback asks for one
+   * more animation frame, and the update (decode, React's render, the DOM
+   * changes) runs in it. So the DOM changes inside a frame's own rAF phase and
+   * that frame's style/layout/paint draws them; changed *between* frames
+   * instead, Chromium brings style and layout up to date before the next
+   * frame's callbacks (for hit testing), ~2.5 ms that made every other frame
+   * start late (bench/ui/README.md). The update's callback is registered from
+   * the task, after the frame, so it runs after the callbacks other code
+   * registered during the frame: last in the phase, delaying none of them.
    */
   start(): void {
     const post = new MessageChannel();
-    post.port1.onmessage = () => {
+    const runUpdate = (): void => {
+      this.updateRaf = 0;
       this.updateQueued = false;
       this.update();
+    };
+    post.port1.onmessage = () => {
+      if (this.stopped) return;
+      this.updateRaf = requestAnimationFrame(runUpdate);
     };
     const tick = (): void => {
       this.raf = requestAnimationFrame(tick);
@@ -255,7 +267,9 @@ export class SimClient {
   }
 
   stop(): void {
+    this.stopped = true;
     cancelAnimationFrame(this.raf);
+    cancelAnimationFrame(this.updateRaf);
     this.worker.terminate();
   }
 
