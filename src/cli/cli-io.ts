@@ -3,7 +3,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): Uint8Array;
-  writeFile(path: string, data: string | Uint8Array): void;
+  /** Pieces (an Iterable of strings) are written one after another, so a big trace is never one string. */
+  writeFile(path: string, data: string | Uint8Array | Iterable<string>): void;
 }
 
 /** Exit codes: 0 ok, 1 failure while running, 2 bad usage or bad input. */

@@ -3,7 +3,7 @@
  *   run     run a preset or scenario file (issue #3)
  *   abi     print the computed struct layouts (issue #3)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { abiCommand } from './abi-command.ts';
 import { EXIT_USAGE, type CliIo } from './cli-io.ts';
 import { runCommand } from './run-command.ts';
@@ -13,7 +13,15 @@ const io: CliIo = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   readFile: (p) => new Uint8Array(readFileSync(p)),
-  writeFile: (p, d) => writeFileSync(p, d),
+  writeFile: (p, d) => {
+    if (typeof d === 'string' || d instanceof Uint8Array) return writeFileSync(p, d);
+    const fd = openSync(p, 'w');
+    try {
+      for (const part of d) writeSync(fd, part);
+    } finally {
+      closeSync(fd);
+    }
+  },
 };
 
 function main(argv: readonly string[]): number {

@@ -9,8 +9,8 @@ import { EventKind } from '../core/events.ts';
 import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
 import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
 import { summarize } from '../core/summary.ts';
-import { toJsonLines } from '../trace/jsonl.ts';
-import { toChromeTrace } from '../trace/chrome-trace.ts';
+import { jsonLinesParts } from '../trace/jsonl.ts';
+import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { EXIT_OK, EXIT_USAGE, unescapeInput, type CliIo } from './cli-io.ts';
 
 export const RUN_USAGE =
@@ -213,7 +213,7 @@ export function runCommand(args: readonly string[], io: CliIo): number {
   const printer = o.json ? null : new ConsolePrinter(m, io);
   runWithInputs(m, o.types, o.steps, () => printer?.flush());
   printer?.flush();
-  if (o.trace !== undefined) io.writeFile(o.trace, o.traceFormat === 'chrome' ? chromeTraceText(m) : toJsonLines(m.events));
+  if (o.trace !== undefined) io.writeFile(o.trace, o.traceFormat === 'chrome' ? chromeTraceParts(m.events) : jsonLinesParts(m.events));
   if (o.json) io.stdout(JSON.stringify(summarize(m), null, 2) + '\n');
   return EXIT_OK;
 }
@@ -239,6 +239,3 @@ export function runWithInputs(m: Machine, types: readonly string[], budget: numb
   }
 }
 
-function chromeTraceText(m: Machine): string {
-  return JSON.stringify(toChromeTrace(m.events));
-}

@@ -38,20 +38,60 @@ export function trackOf(kind: EventKind, guest: number): number {
   }
 }
 
-export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; displayTimeUnit: 'ns' } {
-  const out: ChromeEvent[] = [{ name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: 'lguest-lab' } }, { name: 'thread_name', ph: 'M', pid: 1, tid: HOST_TID, args: { name: 'Host' } }];
-  const guests = new Set<number>();
-  for (let i = 0; i < log.count; i++) {
-    const ev = log.get(i);
-    if (ev.guest !== 0xffffffff) guests.add(ev.guest);
-    const j = eventToJson(ev, log.strings);
-    const name = j.kind === 'hcall' ? `hcall ${j.call}` : String(j.kind);
-    const { i: _i, t: _t, kind: _k, ...args } = j;
-    out.push({ name, ph: 'i', s: 't', ts: ev.time, pid: 1, tid: trackOf(ev.kind, ev.guest), cat: String(j.kind), args: { ...args, event: ev.index } });
-  }
+/** One event as a trace instant on its track. */
+function instantOf(log: EventLog, i: number): ChromeEvent {
+  const ev = log.get(i);
+  const j = eventToJson(ev, log.strings);
+  const name = j.kind === 'hcall' ? `hcall ${j.call}` : String(j.kind);
+  const { i: _i, t: _t, kind: _k, ...args } = j;
+  return { name, ph: 'i', s: 't', ts: ev.time, pid: 1, tid: trackOf(ev.kind, ev.guest), cat: String(j.kind), args: { ...args, event: ev.index } };
+}
+
+const HEAD: readonly ChromeEvent[] = [
+  { name: 'process_name', ph: 'M', pid: 1, tid: 0, args: { name: 'lguest-lab' } },
+  { name: 'thread_name', ph: 'M', pid: 1, tid: HOST_TID, args: { name: 'Host' } },
+];
+
+/** The guest and launcher track names, for the guests that have events. */
+function tailOf(guests: ReadonlySet<number>): ChromeEvent[] {
+  const out: ChromeEvent[] = [];
   for (const g of [...guests].sort((a, b) => a - b)) {
     out.push({ name: 'thread_name', ph: 'M', pid: 1, tid: guestTid(g), args: { name: `guest ${g}` } });
     out.push({ name: 'thread_name', ph: 'M', pid: 1, tid: launcherTid(g), args: { name: `launcher ${g}` } });
   }
+  return out;
+}
+
+export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; displayTimeUnit: 'ns' } {
+  const out: ChromeEvent[] = [...HEAD];
+  const guests = new Set<number>();
+  for (let i = 0; i < log.count; i++) {
+    const g = log.get(i).guest;
+    if (g !== 0xffffffff) guests.add(g);
+    out.push(instantOf(log, i));
+  }
+  out.push(...tailOf(guests));
   return { traceEvents: out, displayTimeUnit: 'ns' };
+}
+
+/**
+ * The same document as JSON.stringify(toChromeTrace(log)), as a run of text
+ * pieces of about `eventsPerPart` events each, so a million-event export is
+ * never one object graph or one ~200 MB string (the page saves the pieces as
+ * one Blob). Concatenated, they parse to exactly toChromeTrace(log).
+ */
+export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192): Generator<string> {
+  const guests = new Set<number>();
+  let part = `{"traceEvents":[${HEAD.map((e) => JSON.stringify(e)).join(',')}`;
+  for (let i = 0; i < log.count; i++) {
+    const g = log.get(i).guest;
+    if (g !== 0xffffffff) guests.add(g);
+    part += `,${JSON.stringify(instantOf(log, i))}`;
+    if ((i + 1) % eventsPerPart === 0) {
+      yield part;
+      part = '';
+    }
+  }
+  for (const e of tailOf(guests)) part += `,${JSON.stringify(e)}`;
+  yield `${part}],"displayTimeUnit":"ns"}`;
 }

@@ -10,3 +10,12 @@ export function toJsonLines(log: EventLog): string {
   for (const line of jsonLines(log)) out += line + '\n';
   return out;
 }
+
+/** toJsonLines(log) in pieces of `linesPerPart` lines (a big export is never one string). */
+export function* jsonLinesParts(log: EventLog, linesPerPart = 8192): Generator<string> {
+  for (let from = 0; from < log.count; from += linesPerPart) {
+    let out = '';
+    for (const line of jsonLines(log, from, Math.min(log.count, from + linesPerPart))) out += line + '\n';
+    yield out;
+  }
+}

@@ -2,17 +2,17 @@
  * Export the trace (issue #5): the Chrome trace-event JSON that Perfetto UI
  * and chrome://tracing open (one track per guest, the Host and each
  * Launcher), or the JSON-lines event log; the same formats as the CLI's
- * `--trace-format chrome|jsonl`. The worker builds the text (api.exportTrace).
+ * `--trace-format chrome|jsonl`. The worker builds the file as a Blob (api.exportTrace).
  */
 import React, { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { downloadText } from './share.ts';
+import { downloadBlob } from './share.ts';
 import { useSimClient } from './use-shared-view.ts';
 import './share.css';
 
 const FORMATS = [
-  { format: 'chrome', testId: 'export-chrome', file: 'lguest-lab-trace.json', type: 'application/json', label: 'Chrome trace (Perfetto UI, chrome://tracing)' },
-  { format: 'jsonl', testId: 'export-jsonl', file: 'lguest-lab-events.jsonl', type: 'application/x-ndjson', label: 'JSON-lines event log' },
+  { format: 'chrome', testId: 'export-chrome', file: 'lguest-lab-trace.json', label: 'Chrome trace (Perfetto UI, chrome://tracing)' },
+  { format: 'jsonl', testId: 'export-jsonl', file: 'lguest-lab-events.jsonl', label: 'JSON-lines event log' },
 ] as const;
 
 export function ExportMenu(): React.JSX.Element {
@@ -45,7 +45,7 @@ export function ExportMenu(): React.JSX.Element {
     setBusy(f.format);
     setError(null);
     try {
-      downloadText(f.file, await client.api.exportTrace(f.format), f.type);
+      downloadBlob(f.file, await client.api.exportTrace(f.format));
       setOpen(null);
     } catch (e) {
       setError(`export failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -103,7 +103,8 @@ export interface SimApi {
   link(): string;
   /** Where each input landed (event count; -1 not yet) and whether it was typed at an idle point. */
   inputs(): { at: number; guest: number; text: string; idle: boolean }[];
-  exportTrace(format: 'chrome' | 'jsonl'): string;
+  /** The Chrome trace-event JSON or the JSON-lines event log of every event so far (src/trace/), as a Blob. */
+  exportTrace(format: 'chrome' | 'jsonl'): Blob;
   /** Not cross-origin isolated: copies of the shared state for this frame. */
   frame(): FrameCopy;
   /** An exception escaped the simulation (live `fault` = 1): what, and the last good event count. */

@@ -35,6 +35,19 @@ describe('Session', () => {
     expect(s.console(0, 0).text).toMatch(/echo hi\r?\n(\r\n)?hi\r\n/);
   });
 
+  it('exports the trace as a Blob: the Chrome trace has an instant per event, the JSON lines a line per event', async () => {
+    const { s } = booted('console');
+    const count = new Uint32Array(s.info().live)[liveWord('events')];
+    expect(count).toBeGreaterThan(0);
+    const chrome = s.exportTrace('chrome');
+    expect(chrome.type).toBe('application/json');
+    const doc = JSON.parse(await chrome.text()) as { traceEvents: { ph: string }[] };
+    expect(doc.traceEvents.filter((e) => e.ph === 'i')).toHaveLength(count);
+    const jsonl = s.exportTrace('jsonl');
+    expect(jsonl.type).toBe('application/x-ndjson');
+    expect((await jsonl.text()).trimEnd().split('\n')).toHaveLength(count);
+  });
+
   it('step shows exactly one more event, stepBack one less, and the live block says so', () => {
     const { s } = booted('console');
     s.typeInput(0, 'help\r');

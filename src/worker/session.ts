@@ -17,8 +17,8 @@ import { ScriptGuest } from '../guest/script-guest.ts';
 import { NetDevice } from '../launcher/net-device.ts';
 import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
-import { toChromeTrace } from '../trace/chrome-trace.ts';
-import { toJsonLines } from '../trace/jsonl.ts';
+import { chromeTraceParts } from '../trace/chrome-trace.ts';
+import { jsonLinesParts } from '../trace/jsonl.ts';
 import type { FrameCopy, LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from './api.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
 
@@ -431,9 +431,15 @@ export class Session implements SimApi {
     return this.need().inputLog.map((x) => ({ at: x.at, guest: x.guest, text: x.text, idle: x.idle }));
   }
 
-  exportTrace(format: 'chrome' | 'jsonl'): string {
+  /**
+   * The trace as a Blob built from pieces of a few thousand events: a
+   * million-event export is never one ~200 MB string, and posting a Blob to
+   * the page hands over a reference, not a copy of the bytes.
+   */
+  exportTrace(format: 'chrome' | 'jsonl'): Blob {
     const ev = this.need().events;
-    return format === 'chrome' ? JSON.stringify(toChromeTrace(ev)) : toJsonLines(ev);
+    const parts = format === 'chrome' ? chromeTraceParts(ev) : jsonLinesParts(ev);
+    return new Blob([...parts], { type: format === 'chrome' ? 'application/json' : 'application/x-ndjson' });
   }
 
   frame(): FrameCopy {
