@@ -36,15 +36,16 @@ interface Options {
   readonly seconds: number;
   readonly coldRuns: number;
   readonly idleSeconds: number;
+  readonly floorSeconds: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o = { seconds: 10, coldRuns: 5, idleSeconds: 5 };
+  const o = { seconds: 10, coldRuns: 5, idleSeconds: 5, floorSeconds: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const n = Number(argv[i + 1]);
-    const key = a === '--seconds' ? 'seconds' : a === '--cold-runs' ? 'coldRuns' : a === '--idle-seconds' ? 'idleSeconds' : null;
-    if (key === null || !Number.isFinite(n) || n < 0 || n > 600) throw new Error(`${a}: unknown option or bad value; usage: bench/ui/run.ts [--seconds N] [--cold-runs N] [--idle-seconds N]`);
+    const key = a === '--seconds' ? 'seconds' : a === '--cold-runs' ? 'coldRuns' : a === '--idle-seconds' ? 'idleSeconds' : a === '--floor-seconds' ? 'floorSeconds' : null;
+    if (key === null || !Number.isFinite(n) || n < 0 || n > 600) throw new Error(`${a}: unknown option or bad value; usage: bench/ui/run.ts [--seconds N] [--cold-runs N] [--idle-seconds N] [--floor-seconds N]`);
     o[key] = n;
     i++;
   }
@@ -118,6 +119,34 @@ async function recordFrames(page: Page, ms: number): Promise<{ starts: number[];
   const wallMs = Date.now() - t0;
   const busy = cpu();
   return { starts, events: (await eventCount(page)) - e0, wallMs, cpuBusy: busy };
+}
+
+/**
+ * The floor of the frame measurement on this machine and browser: a blank,
+ * cross-origin isolated page (one div, no script of its own) at the same
+ * origin and viewport, measured the same way in the same run. No page can do
+ * better, so the flood's p95 is read against it (`frame_ms_p95_over_floor`).
+ */
+async function blankFloor(browser: Browser, origin: string, ms: number): Promise<FrameStats> {
+  const ctx = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await ctx.newPage();
+    const url = `${origin}/__bench_blank__`;
+    await page.route(url, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+        body: '<!doctype html><title>blank</title><div>blank</div>',
+      }),
+    );
+    await page.goto(url);
+    if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('the blank floor page is not cross-origin isolated');
+    const starts = (await page.evaluate(RECORD_FRAMES(ms))) as number[];
+    return frameStats(starts);
+  } finally {
+    await ctx.close();
+  }
 }
 
 /** Every panel of the page: each must be visible, inside the viewport, for the frame figures. */
@@ -196,10 +225,13 @@ async function main(): Promise<void> {
       await ctx.close();
     }
 
+    const floor = o.floorSeconds > 0 ? await blankFloor(browser, served.url, o.floorSeconds * 1000) : null;
     const coldMs = Math.round(median(cold));
     const out = {
       frame_ms_p50: flood.p50,
       frame_ms_p95: flood.p95,
+      frame_ms_p95_floor: floor ? floor.p95 : null,
+      frame_ms_p95_over_floor: floor ? Math.round((flood.p95 - floor.p95) * 100) / 100 : null,
       cold_load_ms: coldMs,
       js_gzip_kb: js.total_kb,
       targets: {
@@ -208,6 +240,7 @@ async function main(): Promise<void> {
         js_gzip_kb: { at_most: 250, value: js.total_kb, met: js.total_kb <= 250 },
       },
       flood: { ...flood, workload: 'net preset, guest 0 `ping -f 1`, speed max', sim_events_per_s: floodRate, cpu_busy: floodCpu, seconds: o.seconds },
+      floor: floor ? { ...floor, workload: 'a blank cross-origin isolated page (one div), same browser and viewport', seconds: o.floorSeconds } : null,
       idle: idle ? { ...idle, workload: 'net preset booted, nothing running', cpu_busy: idleCpu, seconds: o.idleSeconds } : null,
       cold_load: { runs_ms: cold.map((x) => Math.round(x)), what: 'navigation start to the first frame whose guest 0 console shows "lguest# ", fresh context each run' },
       js: js.files,
