@@ -3,7 +3,7 @@
  * one process, one track per guest, one for the Host and one per Launcher.
  * Events are instants ('i') at their virtual time in µs (one tick = 1 µs).
  */
-import { EventKind, eventToJson, type EventLog } from '../core/events.ts';
+import { EventKind, eventToJson, type EventLog, type SimEvent } from '../core/events.ts';
 
 export interface ChromeEvent {
   name: string;
@@ -39,9 +39,8 @@ export function trackOf(kind: EventKind, guest: number): number {
 }
 
 /** One event as a trace instant on its track. */
-function instantOf(log: EventLog, i: number): ChromeEvent {
-  const ev = log.get(i);
-  const j = eventToJson(ev, log.strings);
+function instantOf(ev: SimEvent, strings: EventLog['strings']): ChromeEvent {
+  const j = eventToJson(ev, strings);
   const name = j.kind === 'hcall' ? `hcall ${j.call}` : String(j.kind);
   const { i: _i, t: _t, kind: _k, ...args } = j;
   return { name, ph: 'i', s: 't', ts: ev.time, pid: 1, tid: trackOf(ev.kind, ev.guest), cat: String(j.kind), args: { ...args, event: ev.index } };
@@ -66,9 +65,9 @@ export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; disp
   const out: ChromeEvent[] = [...HEAD];
   const guests = new Set<number>();
   for (let i = 0; i < log.count; i++) {
-    const g = log.get(i).guest;
-    if (g !== 0xffffffff) guests.add(g);
-    out.push(instantOf(log, i));
+    const ev = log.get(i);
+    if (ev.guest !== 0xffffffff) guests.add(ev.guest);
+    out.push(instantOf(ev, log.strings));
   }
   out.push(...tailOf(guests));
   return { traceEvents: out, displayTimeUnit: 'ns' };
@@ -84,9 +83,9 @@ export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192): Generato
   const guests = new Set<number>();
   let part = `{"traceEvents":[${HEAD.map((e) => JSON.stringify(e)).join(',')}`;
   for (let i = 0; i < log.count; i++) {
-    const g = log.get(i).guest;
-    if (g !== 0xffffffff) guests.add(g);
-    part += `,${JSON.stringify(instantOf(log, i))}`;
+    const ev = log.get(i);
+    if (ev.guest !== 0xffffffff) guests.add(ev.guest);
+    part += `,${JSON.stringify(instantOf(ev, log.strings))}`;
     if ((i + 1) % eventsPerPart === 0) {
       yield part;
       part = '';
