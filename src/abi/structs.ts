@@ -90,7 +90,7 @@ export const LGUEST_DATA: StructDecl = {
 /**
  * lguest-lab's own record of one simulation event, as written to the shared
  * event ring the UI reads (not an lguest struct; it lives here so the ring is
- * decoded by the same machinery). `kind` is an EventKind code (src/core/events.ts).
+ * decoded by the same machinery). `kind` is an EventKind code (src/hw/events.ts).
  */
 export const SIM_EVENT: StructDecl = {
   name: 'sim_event',

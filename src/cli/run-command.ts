@@ -4,11 +4,11 @@
  * (issue #3). Runs the Machine headless and prints each guest's console
  * output as it appears, prefixed per guest when there are several.
  */
-import { Machine } from '../core/machine.ts';
-import { EventKind } from '../core/events.ts';
-import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
-import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize } from '../core/summary.ts';
+import { Machine } from '../machine/machine.ts';
+import { EventKind } from '../hw/events.ts';
+import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
+import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize } from '../machine/summary.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { EXIT_OK, EXIT_USAGE, unescapeInput, type CliIo } from './cli-io.ts';

@@ -13,7 +13,7 @@ import { LGUEST_DATA } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
 import { LHCALL_CRASH, LHCALL_HALT, LHCALL_LGUEST_INIT, LHCALL_RING_SIZE, X86_EFLAGS_IF } from '../abi/constants.ts';
-import { GuestFault } from '../core/memory.ts';
+import { GuestFault } from '../hw/memory.ts';
 import type { GuestCpu, GuestProgram, Trap } from './program.ts';
 import { hypercallNumber, type ScriptStep } from './script-step.ts';
 

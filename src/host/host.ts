@@ -10,8 +10,8 @@ import { layoutOf, type StructLayout } from '../abi/layout.ts';
 import { LGUEST_DMA } from '../abi/structs.ts';
 import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT } from '../abi/constants.ts';
-import { EventKind, type EventLog } from '../core/events.ts';
-import { hexAlt, u32 } from '../core/printf.ts';
+import { EventKind, type EventLog } from '../hw/events.ts';
+import { hexAlt, u32 } from '../base/printf.ts';
 import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
 
 export interface Clock {

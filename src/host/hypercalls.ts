@@ -25,8 +25,8 @@ import {
   LHCALL_TS,
   LGUEST_TRAP_ENTRY,
 } from '../abi/constants.ts';
-import { EventKind } from '../core/events.ts';
-import { li, ptr } from '../core/printf.ts';
+import { EventKind } from '../hw/events.ts';
+import { li, ptr } from '../base/printf.ts';
 import { bindDma, sendDma } from './dma-engine.ts';
 import type { Host } from './host.ts';
 import type { Lguest } from './lguest.ts';

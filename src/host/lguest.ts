@@ -7,7 +7,7 @@
 import { LGUEST_MAX_DMA } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { SIM_BINDING } from '../abi/structs.ts';
-import type { Allocator, GuestMemory } from '../core/memory.ts';
+import type { Allocator, GuestMemory } from '../hw/memory.ts';
 
 const BL = layoutOf(SIM_BINDING, 'i386');
 /** u32 words per binding slot, and the word index of each field (from the ABI table). */

@@ -6,7 +6,7 @@
  */
 import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
 import type { DmaLayout } from '../host/host.ts';
-import type { GuestMemory } from '../core/memory.ts';
+import type { GuestMemory } from '../hw/memory.ts';
 
 export interface Iovec {
   readonly base: number;

@@ -16,16 +16,16 @@ import {
 } from '../abi/constants.ts';
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
-import { EventKind } from '../core/events.ts';
-import { GuestMemory, type Allocator, type SharedObject } from '../core/memory.ts';
+import { EventKind } from '../hw/events.ts';
+import { GuestMemory, type Allocator, type SharedObject } from '../hw/memory.ts';
 import type { DmaLayout, Host } from '../host/host.ts';
-import { BlockDevice } from './block-device.ts';
-import { ConsoleDevice } from './console-device.ts';
-import { DevLguest } from './dev-lguest.ts';
-import type { LauncherDevice } from './device.ts';
+import { BlockDevice } from './devices/block.ts';
+import { ConsoleDevice } from './devices/console.ts';
+import { DevLguest } from '../host/lguest-user.ts';
+import type { LauncherDevice } from './devices/device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
-import { userPtr } from '../core/printf.ts';
-import { NetDevice, type Network } from './net-device.ts';
+import { userPtr } from '../base/printf.ts';
+import { NetDevice, type Network } from './devices/net.ts';
 import { TtyQueue } from './tty-queue.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
