@@ -130,7 +130,7 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
   }
   let n = 0;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
-    const len = v.getUint16(base + L.len + 2 * n, true);
+    const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
     // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).

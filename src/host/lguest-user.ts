@@ -6,6 +6,9 @@
  * Results follow the syscall convention: a non-negative number, or -errno.
  */
 import { LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, MAX_LGUEST_GUESTS } from '../abi/constants.ts';
+import { encodeStruct } from '../abi/access.ts';
+import { layoutOf } from '../abi/layout.ts';
+import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
 import type { Allocator, GuestMemory } from '../hw/memory.ts';
 import { getDmaBuffer, raiseIrq } from '../host/dma-engine.ts';
@@ -78,7 +81,7 @@ export class DevLguest {
         const found = getDmaBuffer(this.host, g!, args[0] ?? 0);
         if (!found) return -ENOENT;
         // The irq travels back in used_len; the Launcher overwrites it with the byte count.
-        this.host.writeU32(g!, found.gpa, found.irq);
+        this.host.writeU32(g!, found.gpa + this.host.dma.usedLen, found.irq);
         return found.gpa;
       }
       case LHREQ_IRQ: {
@@ -102,14 +105,15 @@ export class DevLguest {
   /** LHREQ_INITIALIZE + pfnlimit, pgdir, start, pageoffset: the seed's 4-word form (spec §0.1). */
   private initialize(pid: number, args: readonly number[]): number {
     if (this.guest) return -EBUSY;
-    if (args.length < 4) return -EINVAL;
+    const ARGS = layoutOf(LHREQ_INITIALIZE_ARGS, this.host.arch);
+    if (args.length < ARGS.order.length) return -EINVAL;
     const slot = this.host.guests.indexOf(null);
     if (slot < 0 || slot >= MAX_LGUEST_GUESTS) return -ENOSPC;
     const g = new Lguest(slot, this.memory, this.alloc);
     g.ownerPid = pid;
     this.host.guests[slot] = g;
     this.guest = g;
-    return 16;
+    return ARGS.size; // sizeof(args)
   }
 
   /**
@@ -140,11 +144,10 @@ export class DevLguest {
       return { ret: data.length, data };
     }
     if (g.pendingDma) {
-      const data = new Uint8Array(8);
-      const v = new DataView(data.buffer);
-      v.setUint32(0, g.pendingDma.dma, true);
-      v.setUint32(4, g.pendingDma.key, true);
-      return { ret: 8, data };
+      const R = layoutOf(READ_PENDING_DMA, this.host.arch);
+      const data = new Uint8Array(R.size);
+      encodeStruct(new DataView(data.buffer), 0, R, { dma: g.pendingDma.dma, key: g.pendingDma.key });
+      return { ret: R.size, data };
     }
     if (g.breakOut) return { ret: -EAGAIN, data: none };
     return null;

@@ -6,13 +6,12 @@
  * file-limits.test.ts keeps them so. They are repeated here, not imported,
  * because scenario.ts brings zod and the page bundle does without it.
  */
+import { SECTOR_SIZE } from '../abi/constants.ts';
 
 /** src/scenario/scenario.ts MAX_DISK_BYTES: the largest disk image. */
 export const MAX_DISK_BYTES = 64 * 1024 * 1024;
 /** src/scenario/scenario.ts MAX_SCENARIO_CHARS: the largest scenario file (the page counts bytes, which are never fewer). */
 export const MAX_SCENARIO_BYTES = 100 * 1024 * 1024;
-/** A disk is whole sectors (spec §4.3). */
-export const SECTOR_BYTES = 512;
 
 export interface FileFacts {
   readonly name: string;
@@ -29,12 +28,12 @@ export function scenarioFileProblem(f: FileFacts): string | null {
 /** Why a disk image is refused before reading it, or null. */
 export function diskImageProblem(f: FileFacts): string | null {
   if (f.size > MAX_DISK_BYTES) return `${f.name}: disk images are limited to 64 MiB (${MAX_DISK_BYTES} bytes); this file is ${f.size} bytes`;
-  if (f.size === 0) return `${f.name}: the file is empty; a disk image needs at least one ${SECTOR_BYTES}-byte sector`;
+  if (f.size === 0) return `${f.name}: the file is empty; a disk image needs at least one ${SECTOR_SIZE}-byte sector`;
   return null;
 }
 
 /** The disk size for an image: whole sectors (the last one zero-filled). */
-export const diskBytesFor = (imageBytes: number): number => Math.max(SECTOR_BYTES, Math.ceil(imageBytes / SECTOR_BYTES) * SECTOR_BYTES);
+export const diskBytesFor = (imageBytes: number): number => Math.max(SECTOR_SIZE, Math.ceil(imageBytes / SECTOR_SIZE) * SECTOR_SIZE);
 
 /**
  * src/trace/recording.ts: one recorded input holds at most this many

@@ -5,7 +5,7 @@
  * `guests[0].script[3].addr: expected number, received string`.
  */
 import { z } from 'zod';
-import { LGUEST_MAX_DEVICES, MAX_LGUEST_GUESTS, PAGE_SIZE } from '../abi/constants.ts';
+import { LGUEST_MAX_DEVICES, MAX_LGUEST_GUESTS, PAGE_SIZE, SECTOR_SIZE } from '../abi/constants.ts';
 import { ScriptStepSchema } from '../guest/script-step.ts';
 
 /** Largest guest RAM a scenario may ask for (the page holds every guest in one tab). */
@@ -29,13 +29,13 @@ const pageAligned = (what: string) =>
 
 export const BlockDeviceSchema = z.strictObject({
   type: z.literal('block'),
-  /** Disk size in bytes (multiple of 512). */
+  /** Disk size in bytes (whole sectors). */
   size: z
     .number()
     .int()
-    .min(512)
+    .min(SECTOR_SIZE)
     .max(MAX_DISK_BYTES, { message: `disk images are limited to ${MAX_DISK_BYTES} bytes (64 MiB)` })
-    .refine((n) => n % 512 === 0, { message: 'size must be a multiple of 512' })
+    .refine((n) => n % SECTOR_SIZE === 0, { message: `size must be a multiple of ${SECTOR_SIZE}` })
     .optional(),
   /** Text to place at sector N: { "0": "hello" }. */
   sectors: z.record(z.string().regex(/^\d+$/, { message: 'sector keys are decimal numbers' }), z.string()).optional(),

@@ -4,7 +4,7 @@
  * memory (the CLI loads it from a file).
  */
 import { LGUEST_BLOCK_PAGE } from '../../abi/structs.ts';
-import { LGUEST_DEVICE_T_BLOCK } from '../../abi/constants.ts';
+import { LGUEST_DEVICE_T_BLOCK, SECTOR_SIZE } from '../../abi/constants.ts';
 import { layoutOf } from '../../abi/layout.ts';
 import type { LauncherDevice } from './device.ts';
 import { dma2iov, gather, LauncherExit, scatter, type Iovec } from '../iovec.ts';
@@ -32,9 +32,9 @@ export class BlockDevice implements LauncherDevice {
     this.watchKey = mem;
   }
 
-  /** num_sectors = file size / 512, truncating (spec §4.3). */
+  /** num_sectors = file size / SECTOR_SIZE, truncating (spec §4.3). */
   setup(launcher: Launcher): void {
-    launcher.memory.setU32(this.mem + BP.num_sectors.offset, Math.floor(this.disk.length / 512));
+    launcher.memory.setU32(this.mem + BP.num_sectors.offset, Math.floor(this.disk.length / SECTOR_SIZE));
   }
 
   /** handle_block_output (spec §4.3 steps 1-5). */
@@ -44,14 +44,16 @@ export class BlockDevice implements LauncherDevice {
     const type = m.i32(page + BP.type.offset);
     const sector = m.u32(page + BP.sector.offset);
     const bytes = m.u32(page + BP.bytes.offset);
-    const off = sector * 512;
+    const off = sector * SECTOR_SIZE;
     const size = this.disk.length;
     if (off >= size) throw new LauncherExit(`Bad offset ${off} vs ${size}`);
     // The reply: the guest's bound one-entry array on the same key.
     const udma = launcher.write(LHREQ_GETDMA, [this.mem]);
     if (udma < 0) throw new LauncherExit("Block request didn't give us a dma buffer");
     const reply = dma2iov(m, launcher.dmaLayout, udma);
-    const irq = m.u32(udma);
+    const usedLen = udma + launcher.dmaLayout.usedLen;
+    // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
+    const irq = m.u32(usedLen);
     let len: number;
     if (type !== 0) {
       const data = gather(m, iov);
@@ -60,10 +62,10 @@ export class BlockDevice implements LauncherDevice {
       this.disk.set(data.subarray(0, Math.max(0, Math.min(len, size - off))), off);
       this.stamp = nextDiskStamp();
       if (off + len > size) throw new LauncherExit(`Write past end ${off}+${len}`);
-      m.setU32(udma, 0);
+      m.setU32(usedLen, 0);
     } else {
       len = scatter(m, reply, this.disk.subarray(off, size));
-      m.setU32(udma, len);
+      m.setU32(usedLen, len);
     }
     // result: 1 done, 2 done with error (bytes ≠ transferred), spec §7.35.
     const result = 1 + (bytes !== len ? 1 : 0);

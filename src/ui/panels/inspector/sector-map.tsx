@@ -4,6 +4,7 @@
  * outlined. Drawn on a canvas so a 64 MiB disk costs the same as a small one.
  */
 import React, { useEffect, useRef } from 'react';
+import { SECTOR_SIZE } from '../../../abi/constants.ts';
 import type { BlockRequest } from '../../client/event-digest.ts';
 import { useUi } from '../../store/store.ts';
 
@@ -11,7 +12,6 @@ const COLS = 64;
 const MAX_CELLS = 2048;
 const CELL = 3;
 const GAP = 1;
-const SECTOR = 512;
 
 export function SectorMap(props: { requests: readonly BlockRequest[]; numSectors: number }): React.JSX.Element {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -28,7 +28,7 @@ export function SectorMap(props: { requests: readonly BlockRequest[]; numSectors
     const color = (name: string): string => css.getPropertyValue(name).trim() || '#888';
     const marks = new Uint8Array(cells);
     for (const r of requests) {
-      const n = Math.max(1, Math.ceil(r.bytes / SECTOR));
+      const n = Math.max(1, Math.ceil(r.bytes / SECTOR_SIZE));
       for (let s = r.sector; s < r.sector + n && s < numSectors; s += 1) marks[Math.floor(s / per)] |= r.write ? 2 : 1;
     }
     const fill = [color('--sector-empty'), color('--sector-read'), color('--sector-write'), color('--sector-both')];
