@@ -19,12 +19,13 @@ export const ORDER = [
   'abi', // the ABI table: struct layouts, constants, errno, accessors
   'base', // pure helpers: printf, hash
   'hw', // guest memory and shared objects, the event log
+  // Before machine/ (not after it, as DESIGN.md drew it): the summary in machine/ decodes with them too.
+  'views', // DataView decoders of shared memory, for the CLI summary and the page
   'host', // lguest's kernel module: hypercalls, DMA engine, keys, interrupts, /dev/lguest
   'launcher', // the userspace Launcher: memory plan, devices, tty queue
   'guest', // the built-in guest kernel and the scripted guest
   'scenario', // schema, limits, presets, disk images
   'machine', // a Machine built from a scenario; checkpoints; the summary
-  'views', // DataView decoders of shared memory for the CLI and the page
   'trace', // recordings, share links, replay, exports
   'lesson', // lessons and exercises
   'quiz', // generated questions

@@ -4,6 +4,7 @@
  * Not cryptographic; it only has to change when any byte changes, and be
  * fast enough to run over tens of MiB.
  */
+import { hexPad } from './printf.ts';
 export interface HashState {
   h1: number;
   h2: number;
@@ -45,5 +46,10 @@ export function hashBytes(h: HashState, bytes: Uint8Array): void {
 export function hashHex(h: HashState): string {
   const f1 = Math.imul(h.h1 ^ h.len, 0x85ebca6b) >>> 0;
   const f2 = Math.imul(h.h2 ^ (h.len >>> 16), 0xc2b2ae35) >>> 0;
-  return f1.toString(16).padStart(8, '0') + f2.toString(16).padStart(8, '0');
+  return hashText(f1, f2);
+}
+
+/** The printed hash: two 32-bit lanes, 8 hex digits each (also how the live block carries it, hash_hi/hash_lo). */
+export function hashText(hi: number, lo: number): string {
+  return hexPad(hi, 8) + hexPad(lo, 8);
 }

@@ -11,9 +11,19 @@ export function hexAlt(v: number): string {
   return u === 0 ? '0' : `0x${u.toString(16)}`;
 }
 
+/** `%0Nx`: lowercase hex of the unsigned 32-bit value, zero-padded to `digits`. */
+export function hexPad(v: number, digits: number): string {
+  return (v >>> 0).toString(16).padStart(digits, '0');
+}
+
 /** `%p` on i386: 8 hex digits, zero-padded, no prefix. */
 export function ptr(v: number): string {
-  return (v >>> 0).toString(16).padStart(8, '0');
+  return hexPad(v, 8);
+}
+
+/** A MAC address as `%02x:%02x:…` (the kernel's print_mac). */
+export function macString(mac: readonly number[]): string {
+  return mac.map((b) => hexPad(b, 2)).join(':');
 }
 
 /** `%u`. */

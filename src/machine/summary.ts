@@ -4,21 +4,11 @@
  * (for scripted guests) each step with its result; plus the memory hash.
  * The same document comes out of `run --json`, `replay --json` and the worker.
  */
-import {
-  DEVICE_FEATURE_BITS,
-  DEVICE_STATUS_BITS,
-  DEVICE_TYPE_NAMES,
-  LGUEST_MAX_DEVICES,
-  LGUEST_MAX_DMA,
-  PAGE_SIZE,
-} from '../abi/constants.ts';
-import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
-import { layoutOf } from '../abi/layout.ts';
-import { decodeStruct } from '../abi/access.ts';
-import { bitNames } from '../abi/bits.ts';
+import { LGUEST_MAX_DEVICES } from '../abi/constants.ts';
 import { hexAlt } from '../base/printf.ts';
+import { DESC, decodeDescriptor } from '../views/device-desc.ts';
+import { decodeBindingTable } from '../views/bindings.ts';
 import type { Machine } from './machine.ts';
-import { BINDING_WORDS, BW } from '../host/lguest.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 
 export interface DeviceRow {
@@ -70,45 +60,38 @@ export interface MachineSummary {
 }
 
 
-/** Decode a guest's descriptor table (the 16 × lguest_device_desc at gpa = RAM size). */
+/** Decode a guest's descriptor table (the 16 × lguest_device_desc at gpa = RAM size); empty slots left out. */
 export function decodeDeviceTable(view: DataView, descPage: number): DeviceRow[] {
-  const L = layoutOf(LGUEST_DEVICE_DESC, 'i386');
   const rows: DeviceRow[] = [];
   for (let i = 0; i < LGUEST_MAX_DEVICES; i++) {
-    const d = decodeStruct(view, descPage + i * L.size, L) as Record<string, number>;
+    const d = decodeDescriptor(view, descPage + i * DESC.size);
     if (d.type === 0) continue;
     rows.push({
       index: i,
-      type: DEVICE_TYPE_NAMES[d.type] ?? `type ${d.type}`,
+      type: d.typeName,
       typeCode: d.type,
       features: d.features,
-      featureNames: bitNames(d.features, DEVICE_FEATURE_BITS),
+      featureNames: d.featureNames,
       status: d.status,
-      statusNames: bitNames(d.status, DEVICE_STATUS_BITS),
-      numPages: d.num_pages,
+      statusNames: d.statusNames,
+      numPages: d.numPages,
       pfn: d.pfn,
-      gpa: hexAlt(d.pfn * PAGE_SIZE),
+      gpa: hexAlt(d.gpa),
     });
   }
   return rows;
 }
 
-/** A guest's bound keys, from the Host's binding table. */
+/** A guest's bound keys, from the Host's binding table (SIM_BINDING words). */
 export function decodeBindings(b: Uint32Array): KeyRow[] {
-  const rows: KeyRow[] = [];
-  for (let slot = 0; slot < LGUEST_MAX_DMA; slot++) {
-    const base = slot * BINDING_WORDS;
-    if (b[base + BW.interrupt] === 0) continue;
-    rows.push({
-      key: hexAlt(b[base + BW.key]),
-      dmas: hexAlt(b[base + BW.dmas]),
-      num: b[base + BW.numDmas],
-      next: b[base + BW.nextDma],
-      irq: b[base + BW.interrupt],
-      shared: b[base + BW.shared] !== 0,
-    });
-  }
-  return rows;
+  return decodeBindingTable(new DataView(b.buffer, b.byteOffset, b.byteLength)).map((r) => ({
+    key: hexAlt(r.key),
+    dmas: hexAlt(r.dmas),
+    num: r.num,
+    next: r.next,
+    irq: r.irq,
+    shared: r.shared !== 0,
+  }));
 }
 
 export function summarize(m: Machine): MachineSummary {

@@ -124,6 +124,4 @@ export function macMatches(slot: readonly number[], dst: readonly number[]): boo
   return true;
 }
 
-export function macString(mac: readonly number[]): string {
-  return mac.map((b) => b.toString(16).padStart(2, '0')).join(':');
-}
+export { macString } from '../../base/printf.ts';

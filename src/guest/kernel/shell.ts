@@ -36,6 +36,7 @@ import { pokeUsedLen } from './poke-dma.ts';
 import type { Ctx } from './state.ts';
 import { pingSummary } from './ping-summary.ts';
 import { hex, printable, prompt, putText, puts } from './tty.ts';
+import { hexPad } from '../../base/printf.ts';
 
 export type Command =
   | { readonly cmd: 'empty' }
@@ -158,7 +159,7 @@ export function devicesTable(ctx: Ctx): string[] {
     const names = bitNames(d.features, DEVICE_FEATURE_BITS);
     // A net descriptor's low bits are the guest's slot in the MAC table (spec §1.1, §4.4).
     if (d.type === LGUEST_DEVICE_T_NET) names.push(`slot=${d.features & (Math.max(1, d.numPages) * PAGE_SIZE - 1)}`);
-    const feat = `0x${d.features.toString(16).padStart(4, '0')} ${names.join('|')}`;
+    const feat = `0x${hexPad(d.features, 4)} ${names.join('|')}`;
     const status = bitNames(d.status, DEVICE_STATUS_BITS).join('|') || '-';
     rows.push(`${String(i).padStart(3)} ${typeName(d.type).padEnd(8)} ${feat.padEnd(25)} ${String(d.numPages).padStart(5)} ${hex(d.pfn).padEnd(8)} ${status}`);
   }

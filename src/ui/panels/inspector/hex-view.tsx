@@ -3,6 +3,7 @@
  * the guest's memory (through its page map: shared pages read the object).
  */
 import React, { useCallback } from 'react';
+import { hexPad } from '../../../base/printf.ts';
 import { type FrameViews, hex, readBytes } from '../../client/frame-views.ts';
 import { useUi } from '../../store/store.ts';
 import { useSharedView } from '../../client/use-shared-view.ts';
@@ -18,11 +19,11 @@ export function hexLines(bytes: Uint8Array, base: number): string[] {
     let a = '';
     for (let k = 0; k < 16; k++) {
       if (k < row.length) {
-        h += row[k].toString(16).padStart(2, '0') + (k === 7 ? '  ' : ' ');
+        h += hexPad(row[k], 2) + (k === 7 ? '  ' : ' ');
         a += row[k] >= 0x20 && row[k] < 0x7f ? String.fromCharCode(row[k]) : '.';
       } else h += k === 7 ? '    ' : '   ';
     }
-    lines.push(`${(base + off).toString(16).padStart(8, '0')}  ${h} |${a}|`);
+    lines.push(`${hexPad(base + off, 8)}  ${h} |${a}|`);
   }
   return lines;
 }
