@@ -7,6 +7,7 @@
  */
 import { LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, MAX_LGUEST_GUESTS } from '../abi/constants.ts';
 import { encodeStruct } from '../abi/access.ts';
+import { latin1Bytes, latin1Text } from '../base/latin1.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
@@ -139,7 +140,7 @@ export class DevLguest {
       }
       // The reason's bytes as the kernel's vsprintf wrote them (latin-1 here), then its NUL.
       const withNul = new Uint8Array(g.dead.length + 1);
-      for (let i = 0; i < g.dead.length; i++) withNul[i] = g.dead.charCodeAt(i) & 0xff;
+      withNul.set(latin1Bytes(g.dead));
       const data = withNul.subarray(0, Math.max(0, Math.min(size, withNul.length)));
       return { ret: data.length, data };
     }
@@ -167,7 +168,7 @@ export class DevLguest {
     if (g.dead !== null) {
       const text = r.ret === -ENOENT ? this.read(g.ownerPid, REASON_READ_SIZE)!.data : r.data;
       const nul = text.indexOf(0);
-      return { kind: 'dead', reason: String.fromCharCode(...(nul < 0 ? text : text.subarray(0, nul))) };
+      return { kind: 'dead', reason: latin1Text(nul < 0 ? text : text.subarray(0, nul)) };
     }
     if (g.pendingDma) return { kind: 'dma', dma: g.pendingDma.dma, key: g.pendingDma.key };
     return { kind: 'again' };

@@ -26,6 +26,7 @@ import { DevLguest } from '../host/lguest-user.ts';
 import type { LauncherDevice } from './devices/device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
 import { userPtr } from '../base/printf.ts';
+import { latin1Text } from '../base/latin1.ts';
 import { NetDevice, type Network } from './devices/net.ts';
 import { TtyQueue } from './tty-queue.ts';
 
@@ -215,7 +216,7 @@ export class Launcher {
   /** Console output as text (latin-1, as the bytes were written). */
   stdoutText(): string {
     let s = '';
-    for (const c of this.stdout) for (let i = 0; i < c.length; i++) s += String.fromCharCode(c[i]);
+    for (const c of this.stdout) s += latin1Text(c);
     return s;
   }
 }

@@ -11,6 +11,7 @@
  *   memory (`putDma`) and trapping into the Host (`hcallOn`). Property tests
  *   use this to try thousands of cases without building a script for each.
  */
+import { latin1Text } from '../base/latin1.ts';
 import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
 import { layoutOf, type StructLayout } from '../abi/layout.ts';
 import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
@@ -99,7 +100,7 @@ export function bindings(m: Machine, guest: number): KeyRow[] {
 
 /** `n` bytes of a guest's memory as a latin-1 string. */
 export function textAt(m: Machine, guest: number, gpa: number, n: number): string {
-  return String.fromCharCode(...mem(m, guest).read(gpa, n));
+  return latin1Text(mem(m, guest).read(gpa, n));
 }
 
 // ---- the bench: the test plays the guest ---------------------------------

@@ -1,0 +1,17 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { latin1Bytes, latin1Text } from './latin1.ts';
+
+describe('latin1', () => {
+  it('bytes → text → bytes is the identity', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(latin1Bytes(latin1Text(b))).toEqual(b);
+      }));
+  });
+  it('a character above 0xff becomes ?, one byte per character', () => {
+    expect(Array.from(latin1Bytes('aé€'))).toEqual([0x61, 0xe9, 0x3f]);
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 50 }), (s) => {
+        expect(latin1Bytes(s).length).toBe(s.length);
+      }));
+  });
+});
