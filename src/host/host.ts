@@ -8,7 +8,7 @@
 import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
 import { field, layoutOf, type StructLayout } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
-import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
+import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, type EventLog } from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
 import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
@@ -113,13 +113,12 @@ export class Host {
 
   /** One number per key identity; private keys include the guest so they never match another guest's. */
   keyId(g: Lguest, k: FutexKey): number {
-    return k.shared === 0 ? (g.index + 1) * 0x1_0000_0000 + k.ident : -(k.shared * 0x1_0000_0000 + k.ident) - 1;
+    return keyIdOf(g.index, k.shared, k.ident);
   }
 
+  /** The key identity of a binding slot (its stored shared/ident words): the same number keyId gives. */
   bindingKeyId(guest: number, b: Uint32Array, base: number): number {
-    const shared = b[base + BW.shared];
-    const ident = b[base + BW.ident];
-    return shared === 0 ? (guest + 1) * 0x1_0000_0000 + ident : -(shared * 0x1_0000_0000 + ident) - 1;
+    return keyIdOf(guest, b[base + BW.shared], b[base + BW.ident]);
   }
 
   /** Insert slot `slot` of guest `g` at the head of its key's bucket. */
@@ -199,8 +198,9 @@ export class Host {
   *live(): Iterable<Lguest> {
     for (const g of this.guests) if (g) yield g;
   }
+}
 
-  pfnOf(gpa: number): number {
-    return gpa >>> PAGE_SHIFT;
-  }
+/** (guest, shared, ident) → one number: private keys positive and per guest, shared ones negative and per object. */
+function keyIdOf(guest: number, shared: number, ident: number): number {
+  return shared === 0 ? (guest + 1) * 0x1_0000_0000 + ident : -(shared * 0x1_0000_0000 + ident) - 1;
 }

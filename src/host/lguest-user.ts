@@ -7,24 +7,16 @@
  */
 import { LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, MAX_LGUEST_GUESTS } from '../abi/constants.ts';
 import { encodeStruct } from '../abi/access.ts';
+import { EAGAIN, EBUSY, EINVAL, ENOENT, ENOSPC, EPERM } from '../abi/errno.ts';
 import { latin1Bytes, latin1Text } from '../base/latin1.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
 import type { Allocator, GuestMemory } from '../hw/memory.ts';
-import { getDmaBuffer, raiseIrq } from '../host/dma-engine.ts';
-import type { Host } from '../host/host.ts';
-import { Lguest } from '../host/lguest.ts';
+import { getDmaBuffer, raiseIrq } from './dma-engine.ts';
+import type { Host } from './host.ts';
+import { Lguest } from './lguest.ts';
 
-export const EPERM = 1;
-export const ENOENT = 2;
-export const EINTR = 4;
-export const EAGAIN = 11;
-export const ENOMEM = 12;
-export const EFAULT = 14;
-export const EBUSY = 16;
-export const EINVAL = 22;
-export const ENOSPC = 28;
 
 export type ReadResult =
   /** A SEND_DMA to a private key: {dma gpa, key} (the 8 bytes read() returns). */
