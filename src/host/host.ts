@@ -11,7 +11,7 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, type EventLog } from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
-import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
+import { BINDING_WORDS, BW, Lguest, type LguestState } from './lguest.ts';
 
 export interface Clock {
   /** Virtual time in ticks; moves only with work. */
@@ -41,6 +41,13 @@ export interface FutexKey {
   readonly shared: number;
   /** Private: the gpa. Shared: byte offset within the object. */
   readonly ident: number;
+}
+
+/** The Host's changing state: its counters and each of the first `guests.length` guests. */
+export interface HostState {
+  bindSeq: number;
+  bytesCopied: number;
+  guests: LguestState[];
 }
 
 export class Host {
@@ -144,6 +151,18 @@ export class Host {
   }
 
   /** Rebuild the key index from the binding tables (after a snapshot restore): newest bind first. */
+  /** The counters and guests 0..count-1 (every one exists: the Machine creates them all at boot). */
+  save(count: number): HostState {
+    return { bindSeq: this.bindSeq, bytesCopied: this.bytesCopied, guests: this.guests.slice(0, count).map((g) => g!.save()) };
+  }
+
+  restore(st: HostState): void {
+    this.bindSeq = st.bindSeq;
+    this.bytesCopied = st.bytesCopied;
+    st.guests.forEach((gs, i) => this.guests[i]!.restore(gs));
+    this.rebuildKeyIndex();
+  }
+
   rebuildKeyIndex(): void {
     this.keyIndex.clear();
     const all: { g: Lguest; slot: number; seq: number }[] = [];

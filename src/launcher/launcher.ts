@@ -219,4 +219,27 @@ export class Launcher {
     for (const c of this.stdout) s += latin1Text(c);
     return s;
   }
+
+  /**
+   * The Launcher's changing state, for a checkpoint: stdout only grows (chunks
+   * are never rewritten), so its length is enough; the devices' pages are
+   * guest memory and disks are checkpointed apart (machine/checkpoints.ts).
+   */
+  save(): LauncherState {
+    return { stdoutChunks: this.stdout.length, tty: this.tty.snapshot(), exitMessage: this.exitMessage, consoleIgnored: this.consoleIgnored };
+  }
+
+  restore(st: LauncherState): void {
+    this.stdout.length = st.stdoutChunks;
+    this.tty.restore(st.tty);
+    this.consoleIgnored = st.consoleIgnored;
+    this.exitMessage = st.exitMessage;
+  }
+}
+
+export interface LauncherState {
+  stdoutChunks: number;
+  tty: Uint8Array;
+  exitMessage: string | null;
+  consoleIgnored: boolean;
 }

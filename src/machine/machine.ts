@@ -19,10 +19,10 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from '../hw/events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
-import { Host, type Clock } from '../host/host.ts';
+import { Host, type Clock, type HostState } from '../host/host.ts';
 import { hypercall, resumeHypercall } from '../host/hypercalls.ts';
 import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
-import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
+import { Launcher, type DeviceConfig, type LauncherState } from '../launcher/launcher.ts';
 import { LauncherExit } from '../launcher/iovec.ts';
 import { Network } from '../launcher/devices/net.ts';
 import { BlockDevice } from '../launcher/devices/block.ts';
@@ -33,24 +33,6 @@ import { diskImage } from '../scenario/disk-image.ts';
 import { hashBytes, type HashState, hashInit, hashHex } from '../base/hash.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
-
-export interface GuestHostState {
-  lguestData: number;
-  initialized: boolean;
-  dead: string | null;
-  halted: boolean;
-  pendingIrqs: number;
-  idtPresent: number;
-  idtTrapGate: number;
-  pendingDma: { dma: number; key: number } | null;
-  pendingHcall: { call: number; edx: number; ebx: number; ecx: number } | null;
-  breakOut: boolean;
-  nextHcall: number;
-  noirqStart: number;
-  noirqEnd: number;
-  eax: number;
-  bindings: Uint32Array;
-}
 
 /** The non-memory state of a Machine at a quantum boundary. */
 export interface MachineState {
@@ -63,10 +45,8 @@ export interface MachineState {
   inputStamps: number[];
   finished: boolean[];
   statusSeen: Uint16Array[];
-  bindSeq: number;
-  bytesCopied: number;
-  guests: GuestHostState[];
-  launchers: { stdoutChunks: number; tty: Uint8Array; exitMessage: string | null; consoleIgnored: boolean }[];
+  host: HostState;
+  launchers: LauncherState[];
   programs: unknown[];
   networks: number[][];
 }
@@ -381,31 +361,11 @@ export class Machine {
       inputStamps: this.inputLog.map((x) => x.at),
       finished: [...this.finished],
       statusSeen: this.statusSeen.map((x) => x.slice()),
-      bindSeq: this.host.bindSeq,
-      bytesCopied: this.host.bytesCopied,
-      guests: this.launchers.map((_, i) => {
-        const g = this.host.guests[i]!;
-        return {
-          lguestData: g.lguestData,
-          initialized: g.initialized,
-          dead: g.dead,
-          halted: g.halted,
-          pendingIrqs: g.pendingIrqs,
-          idtPresent: g.idtPresent,
-          idtTrapGate: g.idtTrapGate,
-          pendingDma: g.pendingDma,
-          pendingHcall: g.pendingHcall,
-          breakOut: g.breakOut,
-          nextHcall: g.nextHcall,
-          noirqStart: g.noirqStart,
-          noirqEnd: g.noirqEnd,
-          eax: g.eax,
-          bindings: g.bindings.slice(),
-        };
-      }),
-      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: L.tty.snapshot(), exitMessage: L.exitMessage, consoleIgnored: L.consoleIgnored })),
+      // Each part saves itself: a new field is one edit, in the class that owns it.
+      host: this.host.save(this.launchers.length),
+      launchers: this.launchers.map((L) => L.save()),
       programs: this.programs.map((p) => p.save()),
-      networks: [...this.networks.values()].map((n) => n.lockedSlots()),
+      networks: [...this.networks.values()].map((n) => n.save()),
     };
   }
 
@@ -422,36 +382,10 @@ export class Machine {
     });
     st.finished.forEach((f, i) => (this.finished[i] = f));
     st.statusSeen.forEach((x, i) => this.statusSeen[i].set(x));
-    this.host.bindSeq = st.bindSeq;
-    this.host.bytesCopied = st.bytesCopied;
-    st.guests.forEach((gs, i) => {
-      const g = this.host.guests[i]!;
-      g.lguestData = gs.lguestData;
-      g.initialized = gs.initialized;
-      g.dead = gs.dead;
-      g.halted = gs.halted;
-      g.pendingIrqs = gs.pendingIrqs;
-      g.idtPresent = gs.idtPresent;
-      g.idtTrapGate = gs.idtTrapGate;
-      g.pendingDma = gs.pendingDma;
-      g.pendingHcall = gs.pendingHcall;
-      g.breakOut = gs.breakOut;
-      g.nextHcall = gs.nextHcall;
-      g.noirqStart = gs.noirqStart;
-      g.noirqEnd = gs.noirqEnd;
-      g.eax = gs.eax;
-      g.bindings.set(gs.bindings);
-    });
-    this.host.rebuildKeyIndex();
-    st.launchers.forEach((ls, i) => {
-      const L = this.launchers[i];
-      L.stdout.length = ls.stdoutChunks;
-      L.tty.restore(ls.tty);
-      L.consoleIgnored = ls.consoleIgnored;
-      L.exitMessage = ls.exitMessage;
-    });
+    this.host.restore(st.host);
+    st.launchers.forEach((ls, i) => this.launchers[i].restore(ls));
     st.programs.forEach((ps, i) => this.programs[i].load(ps));
-    [...this.networks.values()].forEach((n, i) => n.setLockedSlots(st.networks[i]));
+    [...this.networks.values()].forEach((n, i) => n.restore(st.networks[i]));
     this.events.stopAfter = -1;
     this.suspended = false;
   }

@@ -35,11 +35,12 @@ export class Network {
   }
 
   /** Locked slots, for checkpoints. */
-  lockedSlots(): number[] {
+  /** The locked MAC slots, ascending (the network's only state outside its shared page). */
+  save(): number[] {
     return [...this.locked].sort((a, b) => a - b);
   }
 
-  setLockedSlots(slots: readonly number[]): void {
+  restore(slots: readonly number[]): void {
     this.locked.clear();
     for (const s of slots) this.locked.add(s);
   }
