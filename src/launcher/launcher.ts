@@ -23,8 +23,8 @@ import type { DmaLayout, Host } from '../host/host.ts';
 import { BlockDevice } from './devices/block.ts';
 import { ConsoleDevice } from './devices/console.ts';
 import { DevLguest } from '../host/lguest-user.ts';
-import type { LauncherDevice } from './devices/device.ts';
-import { dma2iov, LauncherExit, scatter } from './iovec.ts';
+import type { DeviceContext, LauncherDevice } from './devices/device.ts';
+import { dma2iov, LauncherExit, scatter } from './devices/iovec.ts';
 import { userPtr } from '../base/printf.ts';
 import { latin1Text } from '../base/latin1.ts';
 import { NetDevice, type Network } from './devices/net.ts';
@@ -60,7 +60,7 @@ export function memoryPlan(cfg: LauncherConfig): { descPage: number; devicePages
   return { descPage, devicePages, top };
 }
 
-export class Launcher {
+export class Launcher implements DeviceContext {
   readonly memory: GuestMemory;
   readonly dev: DevLguest;
   readonly devices: LauncherDevice[] = [];
@@ -211,6 +211,16 @@ export class Launcher {
     if (g && g.dead === null) g.dead = `launcher exited: ${message}`;
     this.dev.close();
     for (const d of this.devices) if (d instanceof NetDevice) d.network.releaseSlot(d.slot);
+  }
+
+  // ---- DeviceContext: what the devices may use ------------------------------
+
+  writeStdout(bytes: Uint8Array): void {
+    this.stdout.push(bytes);
+  }
+
+  emit(kind: EventKind, a = 0, b = 0, c = 0, d = 0, e = 0): void {
+    this.host.emit(kind, this.guestIndex, a, b, c, d, e);
   }
 
   /** Console output as text (latin-1, as the bytes were written). */

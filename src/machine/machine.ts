@@ -23,7 +23,7 @@ import { Host, type Clock, type HostState } from '../host/host.ts';
 import { hypercall, resumeHypercall } from '../host/hypercalls.ts';
 import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
 import { Launcher, type DeviceConfig, type LauncherState } from '../launcher/launcher.ts';
-import { LauncherExit } from '../launcher/iovec.ts';
+import { LauncherExit } from '../launcher/devices/iovec.ts';
 import { Network } from '../launcher/devices/net.ts';
 import { BlockDevice } from '../launcher/devices/block.ts';
 import type { GuestCpu, GuestProgram } from '../guest/program.ts';

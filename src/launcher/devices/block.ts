@@ -6,9 +6,8 @@
 import { LGUEST_BLOCK_PAGE } from '../../abi/structs.ts';
 import { LGUEST_DEVICE_T_BLOCK, SECTOR_SIZE } from '../../abi/constants.ts';
 import { layoutOf } from '../../abi/layout.ts';
-import type { LauncherDevice } from './device.ts';
-import { dma2iov, gather, LauncherExit, scatter, type Iovec } from '../iovec.ts';
-import type { Launcher } from '../launcher.ts';
+import type { DeviceContext, LauncherDevice } from './device.ts';
+import { dma2iov, gather, LauncherExit, scatter, type Iovec } from './iovec.ts';
 import { LHREQ_GETDMA, LHREQ_IRQ } from '../../abi/constants.ts';
 import { EventKind } from '../../hw/events.ts';
 
@@ -33,12 +32,12 @@ export class BlockDevice implements LauncherDevice {
   }
 
   /** num_sectors = file size / SECTOR_SIZE, truncating (spec §4.3). */
-  setup(launcher: Launcher): void {
+  setup(launcher: DeviceContext): void {
     launcher.memory.setU32(this.mem + BP.num_sectors.offset, Math.floor(this.disk.length / SECTOR_SIZE));
   }
 
   /** handle_block_output (spec §4.3 steps 1-5). */
-  handleOutput(launcher: Launcher, iov: readonly Iovec[]): number {
+  handleOutput(launcher: DeviceContext, iov: readonly Iovec[]): number {
     const m = launcher.memory;
     const page = this.mem;
     const type = m.i32(page + BP.type.offset);
@@ -70,7 +69,7 @@ export class BlockDevice implements LauncherDevice {
     // result: 1 done, 2 done with error (bytes ≠ transferred), spec §7.35.
     const result = 1 + (bytes !== len ? 1 : 0);
     m.setU32(page + BP.result.offset, result);
-    launcher.host.emit(EventKind.BLOCK_IO, launcher.guestIndex, type === 0 ? 0 : 1, sector, bytes, len, result);
+    launcher.emit(EventKind.BLOCK_IO, type === 0 ? 0 : 1, sector, bytes, len, result);
     if (launcher.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     return 0;
   }

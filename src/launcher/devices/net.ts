@@ -10,7 +10,7 @@ import { layoutOf } from '../../abi/layout.ts';
 import type { Allocator } from '../../hw/memory.ts';
 import { SharedObject } from '../../hw/memory.ts';
 import type { LauncherDevice } from './device.ts';
-import { LauncherExit } from '../iovec.ts';
+import { LauncherExit } from './iovec.ts';
 
 /** Slots in one page: 682 six-byte entries (spec §1.3). */
 export const NET_SLOTS = Math.floor(PAGE_SIZE / layoutOf(LGUEST_NET, 'i386').size);

@@ -4,9 +4,9 @@
  * Launcher only checks that every range lies below `top` (off by one at the
  * top, like the Host) and never applies the page rules (§7.39).
  */
-import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
-import type { DmaLayout } from '../host/host.ts';
-import type { GuestMemory } from '../hw/memory.ts';
+import { LGUEST_MAX_DMA_SECTIONS } from '../../abi/constants.ts';
+import type { DmaLayout } from '../../host/host.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 
 export interface Iovec {
   readonly base: number;
