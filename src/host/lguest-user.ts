@@ -9,6 +9,7 @@ import { LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, MA
 import { encodeStruct } from '../abi/access.ts';
 import { EAGAIN, EBUSY, EINVAL, ENOENT, ENOSPC, EPERM } from '../abi/errno.ts';
 import { latin1Bytes, latin1Text } from '../base/latin1.ts';
+import type { Gpa } from '../base/units.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
@@ -20,7 +21,7 @@ import { Lguest } from './lguest.ts';
 
 export type ReadResult =
   /** A SEND_DMA to a private key: {dma gpa, key} (the 8 bytes read() returns). */
-  | { readonly kind: 'dma'; readonly dma: number; readonly key: number }
+  | { readonly kind: 'dma'; readonly dma: Gpa; readonly key: Gpa }
   /** The guest is dead: read() returns the reason (and before that, ENOENT once). */
   | { readonly kind: 'dead'; readonly reason: string }
   /** -EAGAIN: break_out is set. */

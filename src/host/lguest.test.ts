@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LGUEST_MAX_DMA } from '../abi/constants.ts';
 import { defaultAllocator, GuestMemory } from '../hw/memory.ts';
+import { asGpa } from '../base/units.ts';
 import { BINDING_WORDS, Lguest, type LguestState } from './lguest.ts';
 
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -18,7 +19,7 @@ const stateArb: fc.Arbitrary<LguestState> = fc.record({
   pendingIrqs: u32,
   idtPresent: u32,
   idtTrapGate: u32,
-  pendingDma: fc.option(fc.record({ dma: u32, key: u32 }), { nil: null }),
+  pendingDma: fc.option(fc.record({ dma: u32.map(asGpa), key: u32.map(asGpa) }), { nil: null }),
   pendingHcall: fc.option(fc.record({ call: u32, edx: u32, ebx: u32, ecx: u32 }), { nil: null }),
   breakOut: fc.boolean(),
   nextHcall: fc.integer({ min: 0, max: 63 }),

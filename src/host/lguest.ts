@@ -8,6 +8,7 @@ import { LGUEST_MAX_DMA, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { SIM_BINDING } from '../abi/structs.ts';
 import type { Allocator, GuestMemory } from '../hw/memory.ts';
+import type { Gpa } from '../base/units.ts';
 
 const BL = layoutOf(SIM_BINDING, 'i386');
 /** u32 words per binding slot, and the word index of each field (from the ABI table). */
@@ -48,8 +49,8 @@ export interface LguestState {
 
 /** A SEND_DMA waiting for the Launcher (spec §2.4 step 2). */
 export interface PendingDma {
-  readonly dma: number;
-  readonly key: number;
+  readonly dma: Gpa;
+  readonly key: Gpa;
 }
 
 export class Lguest {

@@ -12,7 +12,6 @@ import {
   LHREQ_GETDMA,
   LHREQ_INITIALIZE,
   LHREQ_IRQ,
-  PAGE_SHIFT,
   PAGE_SIZE,
 } from '../abi/constants.ts';
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
@@ -27,6 +26,7 @@ import type { DeviceContext, LauncherDevice } from './devices/device.ts';
 import { dma2iov, LauncherExit, scatter } from './devices/iovec.ts';
 import { userPtr } from '../base/printf.ts';
 import { latin1Text } from '../base/latin1.ts';
+import { asGpa, pfnOf, type Gpa } from '../base/units.ts';
 import { NetDevice, type Network } from './devices/net.ts';
 import { TtyQueue } from './tty-queue.ts';
 
@@ -97,11 +97,11 @@ export class Launcher implements DeviceContext {
         dev.setup(this);
       } else {
         const slot = d.network.claimSlot();
-        this.memory.mapShared(page >>> PAGE_SHIFT, d.network.object, 0);
+        this.memory.mapShared(pfnOf(asGpa(page)), d.network.object, 0);
         this.addDescriptor(new NetDevice(i, page, d.network, slot), slot | LGUEST_NET_F_NOCSUM, 1, page);
       }
     });
-    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared((s.gpa >>> PAGE_SHIFT) + p, s.object, p);
+    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared(pfnOf(asGpa(s.gpa)) + p, s.object, p);
     // The console is created after every command-line device: the last descriptor, no pages (§4.2, §7.33).
     this.console = new ConsoleDevice(this.devices.length);
     this.addDescriptor(this.console, 0, 0, 0);
@@ -137,7 +137,7 @@ export class Launcher implements DeviceContext {
    * handles the send, and its return value becomes used_len. No device: a
    * warning and used_len untouched.
    */
-  handleOutput(dma: number, key: number): void {
+  handleOutput(dma: Gpa, key: Gpa): void {
     const g = this.dev.guest!;
     // handle_output converts (and pointer-checks) the struct before looking for a device (§4.1).
     const iov = dma2iov(this.memory, this.dmaLayout, dma);
@@ -182,7 +182,7 @@ export class Launcher implements DeviceContext {
       this.warn('console: no dma buffer!');
       this.tty.take(1024);
     } else {
-      const iov = dma2iov(m, this.dmaLayout, udma);
+      const iov = dma2iov(m, this.dmaLayout, asGpa(udma));
       // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
       const irq = m.u32(udma + this.dmaLayout.usedLen);
       let room = 0;

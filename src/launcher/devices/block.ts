@@ -10,6 +10,7 @@ import type { DeviceContext, LauncherDevice } from './device.ts';
 import { dma2iov, gather, LauncherExit, scatter, type Iovec } from './iovec.ts';
 import { LHREQ_GETDMA, LHREQ_IRQ } from '../../abi/constants.ts';
 import { EventKind } from '../../hw/events.ts';
+import { asGpa } from '../../base/units.ts';
 
 const BP = layoutOf(LGUEST_BLOCK_PAGE, 'i386').fields;
 
@@ -49,7 +50,8 @@ export class BlockDevice implements LauncherDevice {
     // The reply: the guest's bound one-entry array on the same key.
     const udma = launcher.write(LHREQ_GETDMA, [this.mem]);
     if (udma < 0) throw new LauncherExit("Block request didn't give us a dma buffer");
-    const reply = dma2iov(m, launcher.dmaLayout, udma);
+    // Not an errno: LHREQ_GETDMA returned the gpa of the struct.
+    const reply = dma2iov(m, launcher.dmaLayout, asGpa(udma));
     const usedLen = udma + launcher.dmaLayout.usedLen;
     // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
     const irq = m.u32(usedLen);
