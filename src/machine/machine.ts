@@ -20,13 +20,14 @@ import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from '../hw/events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
 import { Host, type Clock, type HostState } from '../host/host.ts';
-import { hypercall, resumeHypercall } from '../host/hypercalls.ts';
-import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
+import { resumeHypercall } from '../host/hypercalls.ts';
+import { runGuest } from '../host/run-guest.ts';
+import { deliverableIrqs } from '../host/interrupts.ts';
 import { Launcher, type DeviceConfig, type LauncherState } from '../launcher/launcher.ts';
 import { LauncherExit } from '../launcher/devices/iovec.ts';
 import { Network } from '../launcher/devices/net.ts';
 import { BlockDevice } from '../launcher/devices/block.ts';
-import type { GuestCpu, GuestProgram } from '../guest/program.ts';
+import type { GuestCpu, GuestProgram } from '../hw/cpu.ts';
 import { createProgram } from './programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from '../scenario/scenario.ts';
 import { diskImage } from '../scenario/disk-image.ts';
@@ -298,22 +299,10 @@ export class Machine {
         L.handleConsoleInput(wakerPid(i));
         return 'ran';
       }
-      const irq = maybeDoInterrupt(this.host, g);
-      if (g.halted || g.dead !== null) return 'ran';
-      const trap = this.programs[i].run(this.cpus[i], irq);
-      this.noticeStatus(i);
-      switch (trap.kind) {
-        case 'hcall': {
-          const eax = hypercall(this.host, g, trap.call, trap.a1, trap.a2, trap.a3);
-          if (eax !== null) g.eax = eax;
-          return 'ran';
-        }
-        case 'yield':
-          return 'yield';
-        case 'done':
-          this.finished[i] = true;
-          return 'yield';
-      }
+      const ran = runGuest(this.host, g, this.programs[i], this.cpus[i], () => this.noticeStatus(i));
+      if (ran !== 'done') return ran;
+      this.finished[i] = true;
+      return 'yield';
     } catch (e) {
       if (e instanceof LauncherExit) {
         L.exit(e.message);

@@ -11,7 +11,7 @@
  * and re-arms the reply (used_len = 0).
  */
 import { LGUEST_DEVICE_T_BLOCK, LHCALL_SEND_DMA, PAGE_SIZE, SECTOR_SIZE } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { type DeviceDesc, type Driver, deviceIrq } from './bus.ts';
 import { latin1Bytes } from '../../base/latin1.ts';
 import { pageSections, setUsedLen, writeDma } from './dma.ts';

@@ -8,7 +8,7 @@
  */
 import { latin1Bytes } from '../../base/latin1.ts';
 import { LGUEST_CONSOLE_DMA_KEY, LHCALL_SEND_DMA } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { writeDma } from './dma.ts';
 import { CON_TX_BUF, CON_TX_BYTES, CON_TX_DMA } from './layout.ts';
 import { type ConsoleWriteJob, type Ctx, type KernelState, hcall } from './state.ts';

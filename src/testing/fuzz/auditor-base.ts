@@ -9,7 +9,7 @@ import type { GuestMemory } from '../../hw/memory.ts';
 import { type Scenario } from '../../scenario/scenario.ts';
 import { OOPS_MESSAGE_GPA, ScriptGuest } from '../../guest/script-guest.ts';
 import { hcall } from '../../guest/script-builders.ts';
-import type { Trap } from '../../guest/program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { STRICT_RING, newCover, type Cover, cover } from './budget.ts';
 import { hex, callText, type Phase, type WriteRec, type BindModel, type TrapCall, type HcallSession, type OutputModel, type ConsoleInModel, PhysMap, le32, inside } from './phys-map.ts';
 
