@@ -8,8 +8,6 @@
 import type { FieldLayout, StructLayout } from './layout.ts';
 import { field } from './layout.ts';
 
-export type ScalarValue = number;
-
 /** Byte offset, within its struct, of element `index` of a field (for a nested struct: where that struct starts). */
 export const elemAt = (fl: FieldLayout, index = 0): number => fl.offset + index * fl.elemSize;
 

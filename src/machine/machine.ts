@@ -32,6 +32,7 @@ import { createProgram } from './programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from '../scenario/scenario.ts';
 import { diskImage } from '../scenario/disk-image.ts';
 import { hashBytes, type HashState, hashInit, hashHex } from '../base/hash.ts';
+import { asTick } from '../base/units.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
@@ -98,7 +99,7 @@ class Cpu implements GuestCpu {
 
 export class Machine {
   readonly events: EventLog;
-  readonly clock: Clock = { now: 0 };
+  readonly clock: Clock = { now: asTick(0) };
   readonly host: Host;
   readonly launchers: Launcher[] = [];
   readonly programs: GuestProgram[] = [];
@@ -259,7 +260,8 @@ export class Machine {
       const before = this.host.bytesCopied;
       const outcome = this.quantum(i);
       this.quanta++;
-      this.clock.now += 1 + ((this.host.bytesCopied - before) >>> 6);
+      // One tick a quantum, plus one per 64 bytes the DMA engine copied.
+      this.clock.now = asTick(this.clock.now + 1 + ((this.host.bytesCopied - before) >>> 6));
       if (outcome === 'yield') this.current = (i + 1) % n;
       return true;
     }
@@ -360,7 +362,7 @@ export class Machine {
 
   restoreState(st: MachineState): void {
     this.events.setCount(st.count);
-    this.clock.now = st.clock;
+    this.clock.now = asTick(st.clock);
     this.quanta = st.quanta;
     this.current = st.current;
     this.inputsApplied = st.inputsApplied;

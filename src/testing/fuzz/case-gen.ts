@@ -13,7 +13,7 @@ import { inside } from './phys-map.ts';
 // Generated cases: an abstract description, compiled to a scenario per guest
 
 /** A guest-physical address, resolved per guest at compile time. */
-export type AddrRef =
+type AddrRef =
   /** A struct slot in the private struct area: 0x1000 + idx*0x400 + entry*sizeof(lguest_dma). */
   | { readonly k: 'struct'; readonly idx: number; readonly entry: number }
   /** A private data buffer: 0x3000 + idx*0x400 + off. */
@@ -24,19 +24,19 @@ export type AddrRef =
   | { readonly k: 'edge'; readonly which: number; readonly delta: number }
   | { readonly k: 'raw'; readonly gpa: number };
 
-export interface SecGen {
+interface SecGen {
   readonly addr: AddrRef;
   readonly len: number;
   /** Clamp len so the section stays inside its page (a valid section). */
   readonly fit: boolean;
 }
 
-export type AsyncGen =
+type AsyncGen =
   | { readonly call: 'send'; readonly key: AddrRef; readonly dma: AddrRef }
   | { readonly call: 'bind'; readonly key: AddrRef; readonly dmas: AddrRef; readonly num: number; readonly irq: number }
   | { readonly call: 'raw'; readonly n: number; readonly args: readonly [number, number, number] };
 
-export type OpGen =
+type OpGen =
   /** Coherent receive: write `num` entries at struct slot `slot`, then bind them on `key`. */
   | { readonly op: 'recv'; readonly key: AddrRef; readonly slot: number; readonly entries: readonly (readonly SecGen[])[]; readonly irq: number }
   /** Coherent send: write one struct at struct slot `slot` (entry 3), zero used_len, SEND_DMA on `key`. */
@@ -55,18 +55,18 @@ export type OpGen =
   | { readonly op: 'wait' }
   | { readonly op: 'yield' };
 
-export interface GuestGen {
+interface GuestGen {
   readonly mem: number;
   readonly ops: readonly OpGen[];
 }
-export interface RegionGen {
+interface RegionGen {
   readonly pages: number;
   /** Map it into every guest (else only the guests `maps` names). */
   readonly all: boolean;
   readonly maps: readonly { readonly guest: number; readonly cand: number }[];
 }
-export type ExtGen = { readonly at: number; readonly guest: number } & ({ readonly req: 'getdma'; readonly key: AddrRef } | { readonly req: 'irq'; readonly irq: number });
-export interface CaseGen {
+type ExtGen = { readonly at: number; readonly guest: number } & ({ readonly req: 'getdma'; readonly key: AddrRef } | { readonly req: 'irq'; readonly irq: number });
+interface CaseGen {
   readonly arch: Arch;
   readonly guests: readonly GuestGen[];
   readonly regions: readonly RegionGen[];
@@ -75,7 +75,7 @@ export interface CaseGen {
 }
 
 /** A Launcher request made between quanta: before quantum `at`, guest's Launcher writes {req, arg}. */
-export interface ExtOp {
+interface ExtOp {
   readonly at: number;
   readonly guest: number;
   readonly req: number;
@@ -87,9 +87,9 @@ export interface FuzzCase {
   readonly ext: readonly ExtOp[];
 }
 
-export const MEMORY_SIZES = [0x10000, 0x18000, 0x20000, 0x30000, 0x40000] as const;
+const MEMORY_SIZES = [0x10000, 0x18000, 0x20000, 0x30000, 0x40000] as const;
 
-export const u32Arb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 0x3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) });
+const u32Arb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 0x3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) });
 
 export const addrArb = (weights: { struct: number; buf: number; shared: number; edge: number; raw: number }): fc.Arbitrary<AddrRef> =>
   fc.oneof(
@@ -108,12 +108,12 @@ export const addrArb = (weights: { struct: number; buf: number; shared: number; 
   );
 
 /** Shared keys most guests agree on: a few aligned offsets in either region. */
-export const channelArb: fc.Arbitrary<AddrRef> = fc.record({
+const channelArb: fc.Arbitrary<AddrRef> = fc.record({
   k: fc.constant('shared' as const),
   region: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
   off: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.constant(4) }, { weight: 1, arbitrary: fc.constantFrom(8, 0x1000) }),
 });
-export const keyArb = fc.oneof(
+const keyArb = fc.oneof(
   { weight: 30, arbitrary: channelArb },
   { weight: 4, arbitrary: addrArb({ struct: 0, buf: 0, shared: 1, edge: 0, raw: 0 }).map((a): AddrRef => (a.k === 'shared' ? { ...a, off: a.off & ~3 } : a)) },
   { weight: 5, arbitrary: fc.constant<AddrRef>({ k: 'raw', gpa: 0 }) },
@@ -121,41 +121,41 @@ export const keyArb = fc.oneof(
   // Hostile: unaligned, at/past the top, the 32-bit end (kills "bad dma key" / "bad sending DMA key").
   { weight: 1, arbitrary: addrArb({ struct: 0, buf: 0, shared: 1, edge: 2, raw: 1 }) },
 );
-export const structAddrArb = addrArb({ struct: 30, buf: 0, shared: 6, edge: 1, raw: 0 });
-export const bufAddrArb = addrArb({ struct: 1, buf: 30, shared: 8, edge: 1, raw: 1 });
+const structAddrArb = addrArb({ struct: 30, buf: 0, shared: 6, edge: 1, raw: 0 });
+const bufAddrArb = addrArb({ struct: 1, buf: 30, shared: 8, edge: 1, raw: 1 });
 /** The private struct slots coherent ops use (a small set, so binds, writes and sends meet). */
-export const slotArb = fc.integer({ min: 0, max: 3 });
+const slotArb = fc.integer({ min: 0, max: 3 });
 
-export const lenArb = fc.oneof(
+const lenArb = fc.oneof(
   { weight: 12, arbitrary: fc.integer({ min: 1, max: 256 }) },
   { weight: 6, arbitrary: fc.integer({ min: 1, max: 4096 }) },
   { weight: 1, arbitrary: fc.constantFrom(0, 1, 4096, 4097, 8192, 0xffff) },
 );
-export const fitArb = fc.oneof({ weight: 12, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
-export const secArb: fc.Arbitrary<SecGen> = fc.record({ addr: bufAddrArb, len: lenArb, fit: fitArb });
-export const secsArb = fc.oneof(
+const fitArb = fc.oneof({ weight: 12, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+const secArb: fc.Arbitrary<SecGen> = fc.record({ addr: bufAddrArb, len: lenArb, fit: fitArb });
+const secsArb = fc.oneof(
   { weight: 8, arbitrary: fc.array(secArb, { minLength: 0, maxLength: 3 }) },
   { weight: 1, arbitrary: fc.array(secArb, { minLength: 4, maxLength: 15 }) },
   // All 16 sections used: page-sized pieces sum to 64 KiB (or past it with unclamped lens).
   { weight: 1, arbitrary: fc.array(secArb, { minLength: 16, maxLength: 16 }) },
 );
-export const numArb = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(0xffff, 0x10000, 0x10002, 0xffffff) });
-export const irqArb = fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 1, max: 31 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 32, max: 255 }) });
+const numArb = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constantFrom(0xffff, 0x10000, 0x10002, 0xffffff) });
+const irqArb = fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 1, max: 31 }) }, { weight: 1, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 32, max: 255 }) });
 /** Hypercall numbers: mostly harmless ones, some that kill (INIT again, CRASH, unknown numbers). */
-export const callArb = fc.oneof(
+const callArb = fc.oneof(
   { weight: 40, arbitrary: fc.constantFrom(0, 3, 4, 5, 7, 8, 9, 11, 14, 15, 16) },
   { weight: 1, arbitrary: fc.constantFrom(LHCALL_LGUEST_INIT, LHCALL_CRASH, LHCALL_HALT) },
   { weight: 1, arbitrary: fc.oneof(fc.integer({ min: 17, max: 64 }), fc.constantFrom(0x80000000, 0xffffffff, LHCALL_LOAD_TLS + 1)) },
 );
-export const argsArb = fc.tuple(u32Arb, u32Arb, u32Arb);
+const argsArb = fc.tuple(u32Arb, u32Arb, u32Arb);
 
-export const asyncArb: fc.Arbitrary<AsyncGen> = fc.oneof(
+const asyncArb: fc.Arbitrary<AsyncGen> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ call: fc.constant('send' as const), key: keyArb, dma: structAddrArb }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant('bind' as const), key: keyArb, dmas: structAddrArb, num: numArb, irq: irqArb }) },
   { weight: 2, arbitrary: fc.record({ call: fc.constant('raw' as const), n: callArb, args: argsArb }) },
 );
 
-export const opArb: fc.Arbitrary<OpGen> = fc.oneof(
+const opArb: fc.Arbitrary<OpGen> = fc.oneof(
   {
     weight: 14,
     arbitrary: fc.record({ op: fc.constant('recv' as const), key: keyArb, slot: slotArb, entries: fc.array(secsArb, { minLength: 1, maxLength: 3 }), irq: irqArb }),
@@ -183,16 +183,16 @@ export const opArb: fc.Arbitrary<OpGen> = fc.oneof(
   { weight: 16, arbitrary: fc.constant<OpGen>({ op: 'yield' }) },
 );
 
-export const guestArb: fc.Arbitrary<GuestGen> = fc.record({
+const guestArb: fc.Arbitrary<GuestGen> = fc.record({
   mem: fc.integer({ min: 0, max: MEMORY_SIZES.length - 1 }),
   ops: fc.array(opArb, { minLength: 0, maxLength: 60, size: 'medium' }),
 });
-export const regionArb: fc.Arbitrary<RegionGen> = fc.record({
+const regionArb: fc.Arbitrary<RegionGen> = fc.record({
   pages: fc.integer({ min: 1, max: 2 }),
   all: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   maps: fc.array(fc.record({ guest: fc.integer({ min: 0, max: 3 }), cand: fc.integer({ min: 0, max: 1 }) }), { minLength: 2, maxLength: 4 }),
 });
-export const extArb: fc.Arbitrary<ExtGen> = fc.oneof(
+const extArb: fc.Arbitrary<ExtGen> = fc.oneof(
   fc.record({ at: fc.integer({ min: 0, max: 200 }), guest: fc.integer({ min: 0, max: 3 }), req: fc.constant('getdma' as const), key: keyArb }),
   fc.record({ at: fc.integer({ min: 0, max: 200 }), guest: fc.integer({ min: 0, max: 3 }), req: fc.constant('irq' as const), irq: fc.integer({ min: 0, max: 40 }) }),
 );
@@ -209,9 +209,9 @@ export const caseGenArb: fc.Arbitrary<CaseGen> = fc.record({
  * Region 0 and region 1 use disjoint candidates (each 2 pages apart), so the
  * regions of one guest never overlap each other or the descriptor page.
  */
-export const regionCandidates = (region: number, ram: number): readonly [number, number] => (region === 0 ? [ram + 0x1000, 0x8000] : [ram + 0x3000, 0xc000]);
+const regionCandidates = (region: number, ram: number): readonly [number, number] => (region === 0 ? [ram + 0x1000, 0x8000] : [ram + 0x3000, 0xc000]);
 
-export interface GuestCtx {
+interface GuestCtx {
   readonly ram: number;
   readonly top: number;
   readonly dma: StructLayout;
@@ -244,7 +244,7 @@ export function resolve(ctx: GuestCtx, a: AddrRef): number {
   }
 }
 
-export function compileSections(ctx: GuestCtx, secs: readonly SecGen[]): { addr: number; len: number }[] {
+function compileSections(ctx: GuestCtx, secs: readonly SecGen[]): { addr: number; len: number }[] {
   return secs.map((s) => {
     const addr = resolve(ctx, s.addr);
     let len = s.len & 0xffff;
@@ -253,7 +253,7 @@ export function compileSections(ctx: GuestCtx, secs: readonly SecGen[]): { addr:
   });
 }
 
-export function compileOp(ctx: GuestCtx, o: OpGen): ScriptStep[] {
+function compileOp(ctx: GuestCtx, o: OpGen): ScriptStep[] {
   const A = (a: AddrRef): number => resolve(ctx, a);
   switch (o.op) {
     case 'recv': {
