@@ -11,13 +11,8 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, type EventLog } from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
-import type { Tick } from '../base/units.ts';
+import type { Clock } from '../hw/clock.ts';
 import { BINDING_WORDS, BW, Lguest, type LguestState } from './lguest.ts';
-
-export interface Clock {
-  /** Virtual time in ticks; moves only with work. */
-  now: Tick;
-}
 
 /** Offsets of struct lguest_dma for the machine's ABI, read once from the table. */
 export interface DmaLayout {

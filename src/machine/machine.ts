@@ -19,7 +19,8 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from '../hw/events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
-import { Host, type Clock, type HostState } from '../host/host.ts';
+import { Host, type HostState } from '../host/host.ts';
+import { quantumTicks, type Clock } from '../hw/clock.ts';
 import { resumeHypercall } from '../host/hypercalls.ts';
 import { runGuest } from '../host/run-guest.ts';
 import { deliverableIrqs } from '../host/interrupts.ts';
@@ -260,8 +261,7 @@ export class Machine {
       const before = this.host.bytesCopied;
       const outcome = this.quantum(i);
       this.quanta++;
-      // One tick a quantum, plus one per 64 bytes the DMA engine copied.
-      this.clock.now = asTick(this.clock.now + 1 + ((this.host.bytesCopied - before) >>> 6));
+      this.clock.now = asTick(this.clock.now + quantumTicks(this.host.bytesCopied - before));
       if (outcome === 'yield') this.current = (i + 1) % n;
       return true;
     }
