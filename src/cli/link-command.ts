@@ -6,9 +6,9 @@
  * (every input landed, then idle) or to the event budget, and says which:
  * nothing cuts it short silently (issue #11).
  */
-import { Machine } from '../core/machine.ts';
-import { MAX_SCENARIO_CHARS } from '../core/scenario.ts';
-import { summarize } from '../core/summary.ts';
+import { Machine } from '../machine/machine.ts';
+import { MAX_SCENARIO_CHARS } from '../scenario/scenario.ts';
+import { summarize } from '../machine/summary.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, printGuestBytes, type CliIo } from './cli-io.ts';

@@ -10,9 +10,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../abi/constants.ts';
-import { bench, bindings, DMA, eventsOf, hcallOn, killed, putDma, usedLen } from '../core/checklist-rig.ts';
-import { EventKind, IrqSource } from '../core/events.ts';
-import type { Machine } from '../core/machine.ts';
+import { bench, bindings, DMA, eventsOf, hcallOn, killed, putDma, usedLen } from '../testing/checklist-rig.ts';
+import { EventKind, IrqSource } from '../hw/events.ts';
+import type { Machine } from '../machine/machine.ts';
 import type { Section } from '../guest/script-builders.ts';
 import { packBind } from '../guest/script-builders.ts';
 

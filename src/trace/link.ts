@@ -19,7 +19,7 @@
  */
 import { deflateSync } from 'fflate';
 import { inflateCapped } from './inflate-capped.ts';
-import type { Result } from '../core/scenario.ts';
+import type { Result } from '../scenario/scenario.ts';
 import { RECORDING_VERSION, validateRecording, type Recording } from './recording.ts';
 
 /** The link encoding's version (independent of the recording's `v`). */
