@@ -14,6 +14,7 @@ import { Inspector } from '../panels/inspector/inspector.tsx';
 import { KeysPanel } from '../panels/keys/keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
 import { LinkErrorNotice } from '../share/link-error-notice.tsx';
+import { ReplayProgressBar } from '../share/replay-progress.tsx';
 import { useKeyboardShortcuts } from './keyboard-shortcuts.ts';
 import { loadPreset } from '../client/session-actions.ts';
 import { hashFragment, openLink, openSessionFile } from '../share/share.ts';
@@ -92,6 +93,7 @@ function Notices(): React.JSX.Element {
     <div className="notices">
       <FaultBanner />
       <LinkErrorNotice />
+      <ReplayProgressBar />
       {loadError !== null && (
         <div className="load-error" role="alert" data-testid="load-error">
           <span>Could not load: {loadError}</span>
