@@ -87,9 +87,13 @@ describe('files are checked before they are read', () => {
 
   it('replay --file reads a link too long for a command line', () => {
     const f = join(dir, 'link.txt');
-    // A link of a 200 KiB input (over the 128 KiB a command-line argument may hold).
-    const text = 'x'.repeat(200 * 1024) + '\r';
-    writeFileSync(f, `https://example.test/#${encodeFor(text)}\n`);
+    // A link of 200 KiB of incompressible input: over the 128 KiB one command-line argument may hold.
+    let x = 2463534242; // xorshift32: deterministic, and no pattern deflate could use
+    const next = (): number => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+    const text = Array.from({ length: 200 * 1024 }, () => String.fromCharCode(33 + (next() % 94))).join('') + '\r';
+    const link = encodeFor(text);
+    expect(link.length).toBeGreaterThan(128 * 1024);
+    writeFileSync(f, `https://example.test/#${link}\n`);
     const r = cli(replayCommand, ['--file', f, '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
