@@ -10,7 +10,7 @@
 import { Inflate } from 'fflate';
 
 /** Compressed bytes per push: at most ~1032 × this much output between two checks. */
-export const INFLATE_SLICE = 4096;
+export const INFLATE_SLICE = 1024;
 
 export type Inflated =
   | { readonly kind: 'ok'; readonly bytes: Uint8Array }
