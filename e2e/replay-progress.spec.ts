@@ -37,7 +37,7 @@ test('a link that asks for more events than the page replays is refused with a m
 
 test('a CRASH reason in UTF-8 shows as the text its bytes spell', async ({ page }) => {
   const bytes = [...new TextEncoder().encode('héllo ☃'), 0];
-  const scenario = { name: 'utf8-crash', guests: [{ kernel: 'script' as const, memory: 65536, script: [{ op: 'write' as const, addr: 4096, u8: bytes }, { op: 'hcall' as const, call: 'CRASH', args: [4096] }] }] };
+  const scenario = { name: 'utf8-crash', arch: 'i386' as const, guests: [{ kernel: 'script' as const, memory: 65536, script: [{ op: 'write' as const, addr: 4096, u8: bytes }, { op: 'hcall' as const, call: 'CRASH', args: [4096] }] }] };
   await page.goto(`/#${encodeLink(makeRecording({ scenario }, []))}`);
   await expect(page.getByTestId('kill-reason')).toContainText('CRASH: héllo ☃');
 });
