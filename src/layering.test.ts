@@ -20,8 +20,10 @@ const ALLOW: Readonly<Record<string, readonly string[]>> = {
   // The Machine wires Host, Launchers and guest programs together.
   core: ['abi', 'host', 'launcher', 'guest'],
   trace: ['abi', 'core'],
+  // Decoders and words for what the simulator recorded: captions, register labels, the glossary.
+  views: ['abi', 'core'],
   worker: ['abi', 'core', 'guest', 'launcher', 'trace'],
-  ui: ['abi', 'core', 'worker', 'trace'],
+  ui: ['abi', 'core', 'worker', 'trace', 'views'],
   cli: ['abi', 'core', 'trace'],
 };
 
