@@ -8,8 +8,10 @@ import React, { useEffect, useState } from 'react';
 import { ConsolePanel } from './console-panel.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from './device-table.tsx';
+import { EventCaptionBar } from './event-caption-bar.tsx';
 import { EventLog } from './event-log.tsx';
 import { FaultBanner } from './fault-banner.tsx';
+import { HelpButton, HelpOverlay } from './help-overlay.tsx';
 import { Inspector } from './inspector.tsx';
 import { KeysPanel } from './keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
@@ -64,6 +66,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         <header>
           <Controls />
           <ShareButton />
+          <HelpButton />
           <StatusBar />
         </header>
         <Notices />
@@ -79,6 +82,8 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         ) : (
           <main className="loading">starting the simulated host…</main>
         )}
+        {ready && <EventCaptionBar />}
+        <HelpOverlay />
         <DropZone client={client} />
       </div>
     </SimClientContext.Provider>

@@ -9,6 +9,7 @@ import { overlaps, useAddressFocus } from './address-focus.ts';
 import { type FrameViews, hex } from './frame-views.ts';
 import { useUi } from './store.ts';
 import { type DescriptorRow, decodeDescriptors, decodeLive } from './struct-decoders.ts';
+import { Term } from './term.tsx';
 import { useSharedView } from './use-shared-view.ts';
 
 const CHIP_LABEL: Readonly<Record<string, string>> = {
@@ -36,7 +37,10 @@ export function DeviceTable(): React.JSX.Element {
   return (
     <section className="panel device-table" data-testid="device-table" aria-label="Device descriptor table">
       <h2>
-        Device descriptors <span className="sub">struct lguest_device_desc[16] at the descriptor page</span>
+        Device descriptors{' '}
+        <span className="sub">
+          struct lguest_device_desc[16] at the <Term id="descriptor-page">descriptor page</Term>
+        </span>
       </h2>
       <div className="panel-body">
         {tables.map((t) => (
