@@ -10,6 +10,8 @@ import { eventsOf, run } from '../core/checklist-rig.ts';
 import { EventKind, type SimEvent } from '../core/events.ts';
 import type { Machine } from '../core/machine.ts';
 import { PRESETS } from '../core/presets.ts';
+import { hcall, packBind, wait, writeDma, writeText } from '../guest/script-builders.ts';
+import { DMA } from '../core/checklist-rig.ts';
 import type { ScenarioInput } from '../core/scenario.ts';
 import { captionContext, type CaptionFacts } from './caption-context.ts';
 import { captionOf } from './event-caption.ts';
@@ -29,6 +31,17 @@ function facts(m: Machine): CaptionFacts {
     deviceType: (g, index) => {
       const d = m.launchers[g]?.devices.find((x) => x.index === index);
       return d ? DEVICE_TYPE_NAMES[d.type] : undefined;
+    },
+    // The scripts below never rewrite a struct after sending it, so its lengths are still as sent.
+    sentBytes: (g, gpa) => {
+      const mem = m.launchers[g].memory;
+      let total = 0;
+      for (let i = 0; i < 16; i++) {
+        const len = mem.u16(gpa + DMA.fields.len.offset + 2 * i);
+        if (len === 0) break;
+        total += len;
+      }
+      return total;
     },
   };
 }
@@ -66,6 +79,18 @@ describe('captions of real runs', () => {
     expect(captionsOf(m, eventsOf(m, EventKind.DMA_FULL))).toEqual([expect.stringContaining('tries once more'), expect.stringContaining('gives up')]);
     const send = hcalls(m, LHCALL_SEND_DMA).filter((e) => captionContext(e, facts(m)).keyPage === 'shared');
     expect(captionsOf(m, send).some((t) => /tried once more, found it full again and gave up/.test(t))).toBe(true);
+  });
+
+  it('a send longer than the receiver\'s buffer is truncated, and the caption says by how much', () => {
+    const m = run({
+      name: 'truncate',
+      guests: [
+        { kernel: 'script', memory: 0x20000, script: [...writeDma(0x2000, [{ addr: 0x3000, len: 100 }]), hcall('BIND_DMA', 0x30000, 0x2000, packBind(1, 3)), wait] },
+        { kernel: 'script', memory: 0x20000, script: [writeText(0x5000, 'x'.repeat(300)), ...writeDma(0x4000, [{ addr: 0x5000, len: 300 }]), hcall('SEND_DMA', 0x30000, 0x4000)] },
+      ],
+      shared: [{ pages: 1, map: [{ guest: 0, gpa: 0x30000 }, { guest: 1, gpa: 0x30000 }] }],
+    });
+    expect(captionsOf(m, eventsOf(m, EventKind.DMA))).toEqual([expect.stringContaining('only 100 of the 300 bytes sent fit in the entry at 0x2000')]);
   });
 
   it('ping-empty-dma: an empty send is a ping', () => {

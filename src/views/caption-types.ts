@@ -56,6 +56,9 @@ export const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 /** A guest number as a caption says it (0xffffffff: the Launcher has no guest yet). */
 export const guestName = (g: number): string => (g >>> 0 === 0xffffffff ? 'a Launcher with no guest yet' : `guest ${g >>> 0}`);
 
+/** "1 byte", "18 bytes". */
+export const bytesOf = (n: number): string => (n === 1 ? '1 byte' : `${n} bytes`);
+
 /** A string quoted on one line (kill reasons may end in "\n"). */
 export const quote = (s: string): string => JSON.stringify(s);
 

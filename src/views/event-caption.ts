@@ -22,7 +22,7 @@ import {
 } from '../abi/constants.ts';
 import { bitNames } from '../abi/bits.ts';
 import { EventKind, IrqSource, type SimEvent } from '../core/events.ts';
-import { type Caption, type CaptionContext, caption, guestName, hx, quote } from './caption-types.ts';
+import { type Caption, type CaptionContext, bytesOf, caption, guestName, hx, quote } from './caption-types.ts';
 import { exitRule, killRule } from './exit-reasons.ts';
 import { hcallCaption } from './hcall-caption.ts';
 import { errnoName } from './register-labels.ts';
@@ -41,8 +41,8 @@ function dmaCaption(ev: SimEvent, ctx: CaptionContext): Caption {
     // dma_transfer aborts a copy of 0 bytes from a non-empty source, so a recorded 0 is an empty send (§2.4 step 3e).
     return caption(`${head}: an empty send (a ping): nothing is copied, the entry at ${entry} stays free and guest ${ev.a >>> 0}'s interrupt is still raised`, ['§2.4 notes', '§7.12'], SRC.dmaTransfer);
   if (ctx.sentBytes !== undefined && ctx.sentBytes > bytes)
-    return caption(`${head}: only ${bytes} of the ${ctx.sentBytes} bytes sent fit in the entry at ${entry}; the rest is dropped without an error and both used_len fields say ${bytes}`, ['§2.4 notes', '§7.9', '§7.11'], SRC.copyData);
-  return caption(`${head}: the Host copied ${bytes} bytes from the lguest_dma at ${hx(ev.c)} into the free entry at ${entry}, wrote ${bytes} into both used_len fields and moved next_dma on by one`, ['§2.4 steps 2-3', '§7.7', '§7.8', '§7.11'], SRC.dmaTransfer);
+    return caption(`${head}: only ${bytes} of the ${bytesOf(ctx.sentBytes)} sent fit in the entry at ${entry}; the rest is dropped without an error and both used_len fields say ${bytes}`, ['§2.4 notes', '§7.9', '§7.11'], SRC.copyData);
+  return caption(`${head}: the Host copied ${bytesOf(bytes)} from the lguest_dma at ${hx(ev.c)} into the free entry at ${entry}, wrote ${bytes} into both used_len fields and moved next_dma on by one`, ['§2.4 steps 2-3', '§7.7', '§7.8', '§7.11'], SRC.dmaTransfer);
 }
 
 function dmaFullCaption(ev: SimEvent, ctx: CaptionContext): Caption {
@@ -90,7 +90,7 @@ function launcherOutputCaption(ev: SimEvent, ctx: CaptionContext): Caption {
     return caption(`${who} has no device watching key ${hx(ev.a)}: it warns "Pending dma …" and leaves used_len at 0`, ['§4.1'], SRC.handleOutput);
   switch (ctx.deviceType) {
     case 'console':
-      return caption(`${who} writes the ${used} bytes of console output to its terminal and sets used_len = ${used}`, ['§4.2', '§7.34'], SRC.handleConsoleOutput);
+      return caption(`${who} writes the ${bytesOf(used)} of console output to its terminal and sets used_len = ${used}`, ['§4.2', '§7.34'], SRC.handleConsoleOutput);
     case 'block':
       return caption(`${who} serves the request in the block page of device ${ev.d >>> 0}; the handler returns 0, so used_len = 0 and the answer is the page's result`, ['§4.3', '§7.35'], SRC.handleBlockOutput);
     default:
@@ -136,11 +136,11 @@ function blockCaption(ev: SimEvent): Caption {
   const asked = ev.c >>> 0;
   const moved = ev.d >>> 0;
   const result = ev.e | 0;
-  const outcome = result === 1 ? 'result = 1 (done)' : `result = ${result} (error: ${moved} of ${asked} bytes)`;
+  const outcome = result === 1 ? 'result = 1 (done)' : `result = ${result} (error: ${moved} of ${bytesOf(asked)})`;
   const text =
     ev.a === 0
-      ? `${who} read ${moved} bytes from sector ${ev.b >>> 0} into the reply buffer the guest bound, set used_len = ${moved} and ${outcome} in the block page, then raises the reply's interrupt`
-      : `${who} wrote ${moved} bytes of the sent sections at sector ${ev.b >>> 0}, set the reply's used_len = 0 and ${outcome} in the block page, then raises the reply's interrupt`;
+      ? `${who} read ${bytesOf(moved)} from sector ${ev.b >>> 0} into the reply buffer the guest bound, set used_len = ${moved} and ${outcome} in the block page, then asks for the reply's interrupt (LHREQ_IRQ)`
+      : `${who} wrote ${bytesOf(moved)} of the sent sections at sector ${ev.b >>> 0}, set the reply's used_len = 0 and ${outcome} in the block page, then asks for the reply's interrupt (LHREQ_IRQ)`;
   return caption(text, ['§4.3', '§7.35'], SRC.handleBlockOutput);
 }
 
@@ -156,8 +156,8 @@ export function captionOf(ev: SimEvent, strings: readonly string[], ctx: Caption
       return dmaFullCaption(ev, ctx);
     case EventKind.IRQ_RAISE:
       return ev.b === IrqSource.LAUNCHER
-        ? caption(`irq ${ev.a >>> 0} is now pending for ${who}, asked for by its Launcher (LHREQ_IRQ); it is delivered at the guest's next entry if not blocked and interrupts are on`, ['§3.1', '§6', '§7.25'], SRC.userSendIrq)
-        : caption(`irq ${ev.a >>> 0} is now pending for ${who} after a send to one of its bindings; it is delivered at the guest's next entry if not blocked and interrupts are on`, ['§2.4 step 4', '§6', '§7.13'], SRC.dmaTransfer);
+        ? caption(`irq ${ev.a >>> 0} is now pending for ${who}, asked for by its Launcher (LHREQ_IRQ); the Host delivers it on a later entry into the guest (lowest pending irq first, if not blocked)`, ['§3.1', '§6', '§7.25'], SRC.userSendIrq)
+        : caption(`irq ${ev.a >>> 0} is now pending for ${who} after a send to one of its bindings; the Host delivers it on a later entry into the guest (lowest pending irq first, if not blocked)`, ['§2.4 step 4', '§6', '§7.13'], SRC.dmaTransfer);
     case EventKind.IRQ_DELIVER:
       return caption(`the Host delivers irq ${ev.a >>> 0} to ${who}: it pushes an interrupt frame on the guest's stack and jumps to the handler of vector ${32 + (ev.a >>> 0)}`, ['§6', '§7.29', '§7.30'], SRC.maybeDoInterrupt);
     case EventKind.LAUNCHER_READ:
@@ -174,18 +174,18 @@ export function captionOf(ev: SimEvent, strings: readonly string[], ctx: Caption
       return caption(`the Host kills ${who} (${quote(reason)}): ${rule.why}; it never runs again and its Launcher's read() returns ENOENT, then this reason`, [...rule.spec, '§3.2', '§7.18'], rule.source);
     }
     case EventKind.INPUT:
-      return caption(`${ev.a >>> 0} bytes typed at ${who}'s terminal, the Launcher's standard input that its Waker watches`, ['§3.3', '§4.2'], SRC.wakeParent);
+      return caption(`${bytesOf(ev.a >>> 0)} typed at ${who}'s terminal, the Launcher's standard input that its Waker watches`, ['§3.3', '§4.2'], SRC.wakeParent);
     case EventKind.LAUNCHER_EXIT: {
       const message = strings[ev.a] ?? '';
       const rule = exitRule(message);
-      return caption(`${who}'s Launcher exits (${quote(message)}): ${rule.why}; the guest goes with it`, rule.spec, rule.source);
+      return caption(`${who}'s Launcher exits (${quote(message)}): ${rule.why}${rule.guestDiedFirst ? '' : '; the guest goes with it'}`, rule.spec, rule.source);
     }
     case EventKind.HALT:
       return caption(`${who} halts until an interrupt is delivered to it`, ['§6'], SRC.doHcall);
     case EventKind.CONSOLE_INPUT:
       return ev.a >>> 0 === 0
         ? caption(`${who}'s Launcher got the buffer at ${hx(ev.b)} from GETDMA but could read no input into it, so it stops serving the console`, ['§4.2'], SRC.handleConsoleInput)
-        : caption(`${who}'s Launcher read ${ev.a >>> 0} bytes of console input into the guest's buffer at ${hx(ev.b)} (from GETDMA on key 0), set used_len = ${ev.a >>> 0} and then asks for its interrupt`, ['§4.2', '§4.1', '§7.34'], SRC.handleConsoleInput);
+        : caption(`${who}'s Launcher read ${bytesOf(ev.a >>> 0)} of console input into the guest's buffer at ${hx(ev.b)} (from GETDMA on key 0), set used_len = ${ev.a >>> 0} and then asks for its interrupt`, ['§4.2', '§4.1', '§7.34'], SRC.handleConsoleInput);
     case EventKind.LAUNCHER_WARN:
       return warnCaption(ev, strings[ev.a] ?? '');
     case EventKind.BLOCK_IO:

@@ -10,6 +10,8 @@ export interface ReasonRule {
   readonly why: string;
   readonly spec: readonly string[];
   readonly source: SourceRef;
+  /** Launcher exits only: the guest was dead before the Launcher exited (it printed the kill reason). */
+  readonly guestDiedFirst?: boolean;
 }
 
 type Row = readonly [RegExp, ReasonRule];
@@ -62,5 +64,5 @@ const EXITS: readonly Row[] = [
 export function exitRule(message: string): ReasonRule {
   for (const [re, rule] of EXITS) if (re.test(message)) return rule;
   const kill = killRule(message);
-  return { why: `its guest was killed (${kill.why}); read() returned the reason and the Launcher printed it`, spec: ['§3.2', '§3.3'], source: SRC.launcherRunGuest };
+  return { why: `its guest was killed (${kill.why}); read() returned the reason and the Launcher printed it`, spec: ['§3.2', '§3.3'], source: SRC.launcherRunGuest, guestDiedFirst: true };
 }

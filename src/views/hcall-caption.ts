@@ -27,7 +27,7 @@ import {
   HYPERCALL_NAMES,
 } from '../abi/constants.ts';
 import type { SimEvent } from '../core/events.ts';
-import { type Caption, type CaptionContext, caption, guestName, hx, quote } from './caption-types.ts';
+import { type Caption, type CaptionContext, bytesOf, caption, guestName, hx, quote } from './caption-types.ts';
 import { killRule } from './exit-reasons.ts';
 import { SRC, type SourceRef } from './source-refs.ts';
 
@@ -54,7 +54,7 @@ function sendDmaCaption(who: string, ev: SimEvent, ctx: CaptionContext): Caption
       return caption(`${head}, a shared key: the Host hands it to the newest binding of this page and offset made by another guest, if there is one (the Futex Trick)`, spec, SRC.sendDma);
     switch (d.kind) {
       case 'copied':
-        return caption(`${head}, a shared key: the Host copied ${d.bytes} bytes into guest ${d.to}'s buffer bound at the same page and offset (the Futex Trick)`, spec, SRC.sendDma);
+        return caption(`${head}, a shared key: the Host copied ${bytesOf(d.bytes)} into guest ${d.to}'s buffer bound at the same page and offset (the Futex Trick)`, spec, SRC.sendDma);
       case 'full':
         return caption(
           d.tries >= 2

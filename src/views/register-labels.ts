@@ -100,7 +100,7 @@ const LHREQ_ARG: Readonly<Record<number, string>> = {
   [LHREQ_INITIALIZE]: 'pfn_limit',
   [LHREQ_GETDMA]: 'key',
   [LHREQ_IRQ]: 'irq',
-  [LHREQ_BREAK]: 'on (1) / off (0)',
+  [LHREQ_BREAK]: 'on',
 };
 
 const TERM_OF_REQ: Readonly<Record<number, string>> = { [LHREQ_INITIALIZE]: 'initialize', [LHREQ_GETDMA]: 'getdma', [LHREQ_IRQ]: 'lhreq-irq', [LHREQ_BREAK]: 'break' };
