@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEVICE_TYPE_NAMES, LHCALL_BIND_DMA, LHCALL_SEND_DMA, PAGE_SIZE } from '../abi/constants.ts';
-import { eventsOf, run } from '../core/checklist-rig.ts';
-import { EventKind, type SimEvent } from '../core/events.ts';
-import type { Machine } from '../core/machine.ts';
-import { PRESETS } from '../core/presets.ts';
+import { eventsOf, run } from '../testing/checklist-rig.ts';
+import { EventKind, type SimEvent } from '../hw/events.ts';
+import type { Machine } from '../machine/machine.ts';
+import { PRESETS } from '../scenario/presets.ts';
 import { hcall, packBind, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { DMA } from '../core/checklist-rig.ts';
-import type { ScenarioInput } from '../core/scenario.ts';
+import { DMA } from '../testing/checklist-rig.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
 import { captionContext, type CaptionFacts } from './caption-context.ts';
 import { captionOf } from './event-caption.ts';
 

@@ -8,7 +8,7 @@
  * while a hypercall does, so "this call's events" are those between the
  * previous event of another sort and the HCALL.
  */
-import { EventKind, type SimEvent } from '../core/events.ts';
+import { EventKind, type SimEvent } from '../hw/events.ts';
 import type { CaptionContext, Delivery, KeyPage } from './caption-types.ts';
 import { LHCALL_BIND_DMA, LHCALL_SEND_DMA, LHREQ_GETDMA } from '../abi/constants.ts';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HYPERCALL_NAMES, LHCALL_BIND_DMA, LHCALL_SEND_DMA, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_IRQ } from '../abi/constants.ts';
-import { EVENT_KIND_NAMES, EventKind, IrqSource, type SimEvent } from '../core/events.ts';
+import { EVENT_KIND_NAMES, EventKind, IrqSource, type SimEvent } from '../hw/events.ts';
 import type { CaptionContext, Delivery } from './caption-types.ts';
 import { captionOf } from './event-caption.ts';
 

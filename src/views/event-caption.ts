@@ -1,5 +1,5 @@
 /**
- * An explanation for every event the simulator records (src/core/events.ts):
+ * An explanation for every event the simulator records (src/hw/events.ts):
  * one line in plain words, the spec rule it follows and the v2.6.23
  * function that does it. The switch is exhaustive over EventKind, so a new
  * kind fails the type check until it has a caption.
@@ -21,7 +21,7 @@ import {
   LHREQ_IRQ,
 } from '../abi/constants.ts';
 import { bitNames } from '../abi/bits.ts';
-import { EventKind, IrqSource, type SimEvent } from '../core/events.ts';
+import { EventKind, IrqSource, type SimEvent } from '../hw/events.ts';
 import { type Caption, type CaptionContext, bytesOf, caption, guestName, hx, quote } from './caption-types.ts';
 import { exitRule, killRule } from './exit-reasons.ts';
 import { hcallCaption } from './hcall-caption.ts';

@@ -26,7 +26,7 @@ import {
   LHCALL_TS,
   HYPERCALL_NAMES,
 } from '../abi/constants.ts';
-import type { SimEvent } from '../core/events.ts';
+import type { SimEvent } from '../hw/events.ts';
 import { type Caption, type CaptionContext, bytesOf, caption, guestName, hx, quote } from './caption-types.ts';
 import { killRule } from './exit-reasons.ts';
 import { SRC, type SourceRef } from './source-refs.ts';

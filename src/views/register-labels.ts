@@ -29,8 +29,8 @@ import {
   LHREQ_IRQ,
   LHREQ_NAMES,
 } from '../abi/constants.ts';
-import { EventKind, eventToJson, type SimEvent } from '../core/events.ts';
-import { hexAlt } from '../core/printf.ts';
+import { EventKind, eventToJson, type SimEvent } from '../hw/events.ts';
+import { hexAlt } from '../base/printf.ts';
 
 /** The registers of one hypercall: what %edx, %ebx, %ecx carry (null: unused) and what %eax holds afterwards. */
 export interface HcallLabels {
