@@ -59,3 +59,15 @@ test('bad-dma', async ({ page }) => {
   await page.mouse.move(0, 0);
   await shot(page, 'bad-dma');
 });
+
+test('caption', async ({ page }) => {
+  await openPreset(page, 'console');
+  await typeLine(page, 0, 'echo hello lguest');
+  await expect.poll(() => terminalLines(page, 0)).toContain('hello lguest');
+  await waitIdle(page);
+  // The console's SEND_DMA to key 0, with the glossary tip of "private key" open.
+  await page.locator('.ev-row.k-hcall').filter({ hasText: 'call=SEND_DMA key=0 ' }).last().click();
+  await page.getByTestId('event-caption').locator('.term[data-term="private-key"]').hover();
+  await expect(page.locator('[data-testid="term-tip"][data-term="private-key"]')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshot-caption.png' });
+});

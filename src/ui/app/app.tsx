@@ -8,8 +8,10 @@ import React, { useEffect, useState } from 'react';
 import { ConsolePanel } from '../panels/console/console-panel.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from '../panels/devices/device-table.tsx';
+import { EventCaptionBar } from '../panels/caption/event-caption-bar.tsx';
 import { EventLog } from '../panels/events/event-log.tsx';
 import { FaultBanner } from './fault-banner.tsx';
+import { HelpButton, HelpOverlay } from './help-overlay.tsx';
 import { Inspector } from '../panels/inspector/inspector.tsx';
 import { KeysPanel } from '../panels/keys/keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
@@ -65,6 +67,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         <header>
           <Controls />
           <ShareButton />
+          <HelpButton />
           <StatusBar />
         </header>
         <Notices />
@@ -80,6 +83,8 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         ) : (
           <main className="loading">starting the simulated host…</main>
         )}
+        {ready && <EventCaptionBar />}
+        <HelpOverlay />
         <DropZone client={client} />
       </div>
     </SimClientContext.Provider>

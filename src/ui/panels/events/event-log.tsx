@@ -8,7 +8,8 @@
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
 import { type FrameViews, liveAt } from '../../client/frame-views.ts';
-import { eventDetail, kindName } from './event-format.ts';
+import { kindName } from './event-format.ts';
+import { EventWords } from './event-words.tsx';
 import type { SimClient } from '../../client/sim-client.ts';
 import { useUi } from '../../store/store.ts';
 import { usePickEvent } from './use-pick-event.ts';
@@ -111,7 +112,9 @@ export function EventLog(): React.JSX.Element {
         <span className="ev-t">{ev.time}</span>
         <span className="ev-g">g{ev.guest === 0xffffffff ? '?' : ev.guest}</span>
         <span className="ev-k">{kind}</span>
-        <span className="ev-d">{eventDetail(ev, client.strings)}</span>
+        <span className="ev-d">
+          <EventWords ev={ev} strings={client.strings} />
+        </span>
       </div>,
     );
   }
