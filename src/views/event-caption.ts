@@ -190,6 +190,11 @@ export function captionOf(ev: SimEvent, strings: readonly string[], ctx: Caption
       return warnCaption(ev, strings[ev.a] ?? '');
     case EventKind.BLOCK_IO:
       return blockCaption(ev);
+    case EventKind.BREAK_WAIT:
+      // spec §3.1, §7.27: LHREQ_BREAK with 1 blocks the writer (the Waker) until the Launcher's BREAK 0.
+      return ev.b === 1
+        ? caption(`${who}'s Waker wrote LHREQ_BREAK 1: it now sleeps in its write() until the Launcher writes LHREQ_BREAK 0`, ['§3.1', '§7.27'], SRC.breakGuestOut)
+        : caption(`${who}'s Launcher wrote LHREQ_BREAK 0, so the sleeping Waker's write() returns`, ['§3.1', '§7.27'], SRC.breakGuestOut);
     default: {
       // Exhaustive: a kind added to EventKind without a case here is a type error.
       const unknown: never = ev.kind;
