@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
-import { openPreset, typeLine, waitIdle } from './page-helpers.ts';
+import { eventCount, openPreset, typeLine, waitIdle } from './page-helpers.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -31,6 +31,9 @@ test('the caption of a SEND_DMA to key 0 says it goes to the Launcher', async ({
   await openPreset(page, 'console');
   await typeLine(page, 0, 'echo hi');
   await waitIdle(page);
+  // Nothing picked: the caption is the last shown event's.
+  await expect(page.getByTestId('event-caption')).toHaveAttribute('data-index', String((await eventCount(page)) - 1));
+  await expect(page.getByTestId('event-caption')).toContainText('(last shown)');
   // The log names the registers: key, struct lguest_dma, %eax unchanged.
   await expect(page.locator('.ev-row.k-hcall').filter({ hasText: 'call=SEND_DMA key=0 struct lguest_dma=0x' }).first()).toContainText('%eax unchanged');
   const index = await pickConsoleSend(page);

@@ -1,6 +1,6 @@
 /**
  * The README screenshots, one per preset at 1280×720 (projector size), into
- * docs/screenshot-<preset>.png. Not part of `npm test` (playwright.config.ts
+ * docs/screenshot-<preset>.png, and an event caption (docs/screenshot-caption.png). Not part of `npm test` (playwright.config.ts
  * ignores this file unless SCREENSHOTS is set); refresh them with
  *   npx vite build && SCREENSHOTS=1 npx playwright test screenshots
  */

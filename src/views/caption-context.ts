@@ -83,9 +83,13 @@ export function captionContext(ev: SimEvent, facts: CaptionFacts): CaptionContex
       const t = facts.deviceType?.(ev.guest, ev.a);
       return t === undefined ? {} : { deviceType: t };
     }
-    case EventKind.LHREQ:
+    case EventKind.LHREQ: {
+      // GETDMA with a bad key kills the guest (spec §2.5) just before the write returns ENOENT.
+      const prev = facts.event(ev.index - 1);
+      const killedFor = prev && prev.kind === EventKind.KILL && prev.guest === ev.guest ? (facts.strings[prev.a] ?? '') : null;
       // ENOENT from anything but GETDMA (no binding) means the guest is dead (spec §3.1).
-      return { guestDead: (ev.c | 0) === -ENOENT && ev.a !== LHREQ_GETDMA };
+      return { guestDead: (ev.c | 0) === -ENOENT && ev.a !== LHREQ_GETDMA, killedFor };
+    }
     default:
       return {};
   }

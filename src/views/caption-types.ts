@@ -34,8 +34,8 @@ export interface CaptionContext {
   /** HCALL SEND_DMA/BIND_DMA, DMA, LHREQ GETDMA: the page the key lies in, for the event's guest. */
   readonly keyPage?: KeyPage;
   /**
-   * HCALL: the reason the guest was killed while this call ran (a KILL event
-   * of the same guest among the call's events); null when it was not killed.
+   * HCALL, LHREQ: the reason the guest was killed while this call or request
+   * ran (a KILL event of the same guest recorded for it); null when it was not killed.
    */
   readonly killedFor?: string | null;
   /** HCALL SEND_DMA to a shared key: what the send did. */

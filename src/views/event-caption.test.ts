@@ -127,6 +127,9 @@ describe('other kinds have their own wording', () => {
     expect(req(LHREQ_IRQ, 40, -22)).toContain('EINVAL');
     expect(req(LHREQ_BREAK, 1, 0)).toContain('Waker');
     expect(req(LHREQ_BREAK, 0, 0)).toContain('released');
+    const killed = captionOf(ev(EventKind.LHREQ, 0, LHREQ_GETDMA, 3, -2 >>> 0), [], { killedFor: 'bad registered DMA buffer' });
+    expect(killed.text).toContain('writes LHREQ_GETDMA: the Host killed the guest ("bad registered DMA buffer")');
+    expect(killed.source?.fn).toBe('get_dma_buffer');
   });
   it('status: the step reached', () => {
     expect(captionOf(ev(EventKind.STATUS, 0, 0, 0, 1), [], { deviceType: 'console' }).text).toContain('ACKNOWLEDGE in device 0 (console)');

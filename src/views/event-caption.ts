@@ -19,6 +19,7 @@ import {
   LHREQ_GETDMA,
   LHREQ_INITIALIZE,
   LHREQ_IRQ,
+  LHREQ_NAMES,
 } from '../abi/constants.ts';
 import { bitNames } from '../abi/bits.ts';
 import { EventKind, IrqSource, type SimEvent } from '../hw/events.ts';
@@ -59,6 +60,10 @@ function lhreqCaption(ev: SimEvent, ctx: CaptionContext): Caption {
   const launcher = ev.guest >>> 0 === 0xffffffff ? 'a Launcher' : `${who}'s Launcher`;
   const ret = ev.c | 0;
   const arg = ev.b >>> 0;
+  if (ctx.killedFor) {
+    const rule = killRule(ctx.killedFor);
+    return caption(`${launcher} writes ${LHREQ_NAMES[ev.a] ?? `request ${ev.a >>> 0}`}: the Host killed the guest (${quote(ctx.killedFor)}): ${rule.why}`, rule.spec, rule.source);
+  }
   if (ret < 0 && ctx.guestDead) return caption(`${launcher}: the guest is dead, so every request fails with ENOENT; only read() (the reason) is left`, ['§3.1', '§7.26', '§7.28'], SRC.devWrite);
   if (ret === -EPERM && ev.a !== LHREQ_BREAK) return caption(`${launcher}: only the process that created the guest may write requests other than BREAK (EPERM)`, ['§3.1', '§7.26'], SRC.devWrite);
   switch (ev.a) {

@@ -18,7 +18,7 @@ import './caption-bar.css';
 
 interface Shown {
   readonly index: number;
-  /** The user picked it (else it is the newest shown event). */
+  /** The user picked it (else it is the last event shown, the position of the run or of time travel). */
   readonly selected: boolean;
   readonly kind: string;
   readonly text: string;
@@ -50,7 +50,7 @@ export function EventCaptionBar(): React.JSX.Element {
           <p className="cap-line">
             <span className="cap-id">
               #{shown.index} {shown.kind}
-              {shown.selected ? '' : ' (newest)'}
+              {shown.selected ? '' : ' (last shown)'}
             </span>{' '}
             <span className="cap-text" data-testid="event-caption-text">
               <TermText text={shown.text} />
