@@ -59,3 +59,13 @@ test('bad-dma', async ({ page }) => {
   await page.mouse.move(0, 0);
   await shot(page, 'bad-dma');
 });
+
+test('quiz', async ({ page }) => {
+  // Quiz mode (issue #14): a question answered, its deciding events played and highlighted.
+  await page.goto('/?quiz=4242');
+  await expect(page.getByTestId('quiz-question')).not.toBeEmpty();
+  await page.getByTestId('quiz-choice').nth(1).click();
+  await expect(page.getByTestId('quiz-result')).not.toContainText('playing');
+  await page.mouse.move(0, 0);
+  await shot(page, 'quiz');
+});

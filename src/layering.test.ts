@@ -20,7 +20,7 @@ const ALLOW: Readonly<Record<string, readonly string[]>> = {
   // The Machine wires Host, Launchers and guest programs together.
   core: ['abi', 'host', 'launcher', 'guest'],
   trace: ['abi', 'core'],
-  worker: ['abi', 'core', 'guest', 'launcher', 'trace'],
+  worker: ['abi', 'core', 'guest', 'launcher', 'trace', 'quiz'],
   ui: ['abi', 'core', 'worker', 'trace'],
   // Questions answered by running a Machine (issue #14).
   quiz: ['abi', 'core', 'guest'],

@@ -62,3 +62,18 @@ export function generateQuiz(seed: number, opts: QuizOptions = {}): GeneratedQui
   const quiz: Quiz = { seed, kind, question: draft.question, scenario: draft.scenario, ask: draft.ask, choices, answer, explain: ex.text };
   return { quiz, level, variant: draft.variant, decisive, pauseAt: decisive.length > 0 ? decisive[0] : run.events.length, run };
 }
+
+/** What the page gets from the worker: the question and how to replay it, without the run itself. */
+export interface QuizPlan {
+  readonly quiz: Quiz;
+  readonly level: QuizLevel;
+  readonly decisive: readonly number[];
+  readonly pauseAt: number;
+  /** Events in the whole run. */
+  readonly events: number;
+}
+
+export function planQuiz(seed: number, opts: QuizOptions = {}): QuizPlan {
+  const g = generateQuiz(seed, opts);
+  return { quiz: g.quiz, level: g.level, decisive: g.decisive, pauseAt: g.pauseAt, events: g.run.events.length };
+}

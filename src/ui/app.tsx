@@ -23,11 +23,15 @@ import { StatusBar } from './status-bar.tsx';
 import { useUi } from './store.ts';
 import { Timeline } from './timeline.tsx';
 import { useLinkHash } from './use-link-hash.ts';
+import { QuizButton, QuizPanel } from './quiz/quiz-panel.tsx';
+import { quizFromUrl, startQuiz } from './quiz/quiz-actions.ts';
+import { useQuiz } from './quiz/quiz-store.ts';
 import { SimClientContext } from './use-shared-view.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
   const theme = useUi((s) => s.theme);
+  const quizOpen = useQuiz((s) => s.open);
   useKeyboardShortcuts(client);
   useLinkHash(client);
 
@@ -39,6 +43,12 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
     let live = true;
     const preset = new URLSearchParams(window.location.search).get('preset') ?? 'console';
     void (async () => {
+      // `?quiz=SEED`: quiz mode (issue #14), its scenario paused before the asked step.
+      const quiz = quizFromUrl(window.location.search);
+      if (quiz && (await startQuiz(client, quiz.seed, quiz.opts))) {
+        if (live) setReady(true);
+        return;
+      }
       // A share link: replay it; a bad one is reported and the default session starts as usual.
       const fragment = hashFragment();
       if (fragment !== '' && (await openLink(client, fragment, preset === 'console' ? 'Showing the default console session instead.' : `Showing the ${preset} preset instead.`)) === 'opened') {
@@ -63,15 +73,16 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
       <div className="app">
         <header>
           <Controls />
+          <QuizButton />
           <ShareButton />
           <StatusBar />
         </header>
         <Notices />
         {ready ? (
           <main className="workspace">
-            <DeviceTable />
+            {!quizOpen && <DeviceTable />}
             <KeysPanel />
-            <ConsolePanel />
+            {quizOpen ? <QuizPanel /> : <ConsolePanel />}
             <Inspector />
             <Timeline />
             <EventLog />
