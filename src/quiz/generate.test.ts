@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { generateQuiz, sameAnswer, type GeneratedQuiz } from './generate.ts';
 import { QUIZ_KINDS, QUIZ_LEVELS, type Answer } from './quiz-types.ts';
 import { answerAt, runScenario } from './run-scenario.ts';
-import { validateScenario } from '../core/scenario.ts';
-import * as senderUsedLen from './kinds/sender-used-len.ts';
-import * as receiverEntry from './kinds/receiver-entry.ts';
-import * as kill from './kinds/kill.ts';
-import * as waitIrq from './kinds/wait-irq.ts';
-import * as bindRet from './kinds/bind-ret.ts';
+import { validateScenario } from '../scenario/scenario.ts';
+import * as senderUsedLen from './sender-used-len.ts';
+import * as receiverEntry from './receiver-entry.ts';
+import * as kill from './kill.ts';
+import * as waitIrq from './wait-irq.ts';
+import * as bindRet from './bind-ret.ts';
 
 const CASES = { 'sender-used-len': senderUsedLen.CASES, 'receiver-entry': receiverEntry.CASES, kill: kill.CASES, 'wait-irq': waitIrq.CASES, 'bind-ret': bindRet.CASES };
 

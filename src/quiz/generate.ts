@@ -8,11 +8,11 @@
 import { Rng } from './prng.ts';
 import { QUIZ_KINDS, QUIZ_LEVELS, type Answer, type KindGenerator, type Quiz, type QuizKind, type QuizLevel } from './quiz-types.ts';
 import { answerAt, runScenario, type QuizRun } from './run-scenario.ts';
-import { senderUsedLen } from './kinds/sender-used-len.ts';
-import { receiverEntry } from './kinds/receiver-entry.ts';
-import { killQuiz } from './kinds/kill.ts';
-import { waitIrq } from './kinds/wait-irq.ts';
-import { bindRet } from './kinds/bind-ret.ts';
+import { senderUsedLen } from './sender-used-len.ts';
+import { receiverEntry } from './receiver-entry.ts';
+import { killQuiz } from './kill.ts';
+import { waitIrq } from './wait-irq.ts';
+import { bindRet } from './bind-ret.ts';
 
 const KINDS: Record<QuizKind, KindGenerator> = {
   'sender-used-len': senderUsedLen,

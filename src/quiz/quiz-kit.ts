@@ -5,8 +5,8 @@
  */
 import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
-import { hexAlt } from '../core/printf.ts';
-import type { ScenarioInput } from '../core/scenario.ts';
+import { hexAlt } from '../base/printf.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
 import type { ScriptStep } from '../guest/script-step.ts';
 import { hcall, packBind, writeDma, type Section } from '../guest/script-builders.ts';
 import type { Answer, EventRecord } from './quiz-types.ts';

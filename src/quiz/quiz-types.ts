@@ -2,7 +2,7 @@
  * The quiz contract (issue #14): what `quiz --seed N --json` prints, and what
  * a question kind hands the generator before the simulator answers it.
  */
-import type { ScenarioInput } from '../core/scenario.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
 import type { Rng } from './prng.ts';
 
 export const QUIZ_KINDS = ['sender-used-len', 'receiver-entry', 'kill', 'wait-irq', 'bind-ret'] as const;

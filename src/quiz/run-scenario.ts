@@ -3,10 +3,10 @@
  * FILE --json` with no --type (validate, build a Machine, step until idle,
  * summarize), so what the quiz calls the answer is what that command prints.
  */
-import { Machine } from '../core/machine.ts';
-import { validateScenario, type ScenarioInput } from '../core/scenario.ts';
-import { summarize, type MachineSummary } from '../core/summary.ts';
-import { eventToJson } from '../core/events.ts';
+import { Machine } from '../machine/machine.ts';
+import { validateScenario, type ScenarioInput } from '../scenario/scenario.ts';
+import { summarize, type MachineSummary } from '../machine/summary.ts';
+import { eventToJson } from '../hw/events.ts';
 import type { Answer, Ask, EventRecord } from './quiz-types.ts';
 
 /** Quiz scenarios are a few dozen steps; this many quanta means a generator built a scenario that never settles. */

@@ -4,10 +4,10 @@
  * those events one by one (issue #14).
  */
 import type { Answer, QuizKind, QuizLevel, QuizOptions, QuizPlan } from '../../worker/api.ts';
-import { adopt } from '../session-actions.ts';
-import type { SimClient } from '../sim-client.ts';
-import { useUi } from '../store.ts';
-import { useQuiz } from './quiz-store.ts';
+import { adopt } from '../client/session-actions.ts';
+import type { SimClient } from '../client/sim-client.ts';
+import { useUi } from '../store/store.ts';
+import { useQuiz } from '../store/quiz-store.ts';
 
 const KINDS: readonly QuizKind[] = ['sender-used-len', 'receiver-entry', 'kill', 'wait-irq', 'bind-ret'];
 const LEVELS: readonly QuizLevel[] = ['easy', 'medium', 'hard'];

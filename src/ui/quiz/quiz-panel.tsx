@@ -5,12 +5,12 @@
  * explanation. "Another question" draws a new seed; the score is the session's.
  */
 import React, { useEffect } from 'react';
-import { usePickEvent } from '../use-pick-event.ts';
-import { useUi } from '../store.ts';
-import { useSimClient } from '../use-shared-view.ts';
+import { usePickEvent } from '../panels/events/use-pick-event.ts';
+import { useUi } from '../store/store.ts';
+import { useSimClient } from '../client/use-shared-view.ts';
 import { answerLabel } from './quiz-format.ts';
 import { answerQuiz, closeQuiz, newSeed, sameAnswer, startQuiz } from './quiz-actions.ts';
-import { useQuiz } from './quiz-store.ts';
+import { useQuiz } from '../store/quiz-store.ts';
 import './quiz.css';
 
 export function QuizPanel(): React.JSX.Element {
