@@ -4,11 +4,25 @@
  * play and are highlighted, and the score counts. The expected answer comes
  * from the same generator the CLI runs (`quiz --seed N --json`).
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { generateQuiz } from '../src/quiz/generate.ts';
 import { eventCount } from './page-helpers.ts';
 
 const SEED = 4242;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside the quiz panel (run through evaluate, so the page's CSP is not in the way). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; help: string }[]; passes: unknown[] }> } }).axe;
+    const r = await axe.run('[data-testid="quiz"]');
+    // No rule passing would mean axe looked at nothing.
+    return r.passes.length === 0 ? ['axe checked nothing'] : r.violations.map((v) => `${v.id}: ${v.help}`);
+  });
+}
 
 async function openQuiz(page: Page, seed: number): Promise<ReturnType<typeof generateQuiz>> {
   const g = generateQuiz(seed);
@@ -36,6 +50,7 @@ test('answer a quiz question right: graded at once, the deciding events play and
   await expect.poll(() => eventCount(page)).toBe(last + 1);
   for (const i of g.decisive) await expect(page.locator(`.ev-row[data-index="${i}"]`)).toHaveClass(/quiz-hot/);
   await expect(page.getByTestId('quiz-choice').first()).toBeDisabled();
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test('answer wrong, then "Another question" draws a new seed and keeps the score', async ({ page }) => {
@@ -44,6 +59,7 @@ test('answer wrong, then "Another question" draws a new seed and keeps the score
   await expect(page.getByTestId('quiz-result')).toHaveAttribute('data-correct', 'false');
   await expect(page.getByTestId('quiz-result')).toContainText('The simulator’s answer');
   await expect(page.getByTestId('quiz-score')).toHaveText('score 0/1');
+  expect(await axeViolations(page)).toEqual([]);
 
   await page.getByTestId('quiz-next').click();
   const quiz = page.getByTestId('quiz');
@@ -57,9 +73,13 @@ test('answer wrong, then "Another question" draws a new seed and keeps the score
   await expect(page.getByTestId('quiz-score')).toHaveText('score 1/2');
 });
 
-test('the header button opens quiz mode from any preset', async ({ page }) => {
+test('the header button opens quiz mode from any preset; picking a preset leaves it', async ({ page }) => {
   await page.goto('/?preset=bad-dma');
   await page.getByTestId('quiz-open').click();
   await expect(page.getByTestId('quiz-question')).not.toBeEmpty();
   expect(new URL(page.url()).searchParams.get('quiz')).toMatch(/^\d+$/);
+  await page.getByTestId('preset-picker').selectOption('console');
+  await expect(page.getByTestId('quiz')).toHaveCount(0);
+  await expect(page.locator('[data-testid="console"][data-guest="0"] .xterm-rows')).toContainText('lguest#');
+  expect(new URL(page.url()).searchParams.get('quiz')).toBeNull();
 });
