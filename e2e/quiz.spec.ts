@@ -71,6 +71,17 @@ test('answer wrong, then "Another question" draws a new seed and keeps the score
   await expect(page.getByTestId('quiz-question')).toHaveText(next.quiz.question);
   await page.locator(`[data-testid="quiz-choice"][data-index="${choiceIndex(next, true)}"]`).click();
   await expect(page.getByTestId('quiz-score')).toHaveText('score 1/2');
+
+  // Training on one topic: the next question keeps the chosen kind and level.
+  await page.getByTestId('quiz-kind').selectOption('bind-ret');
+  await page.getByTestId('quiz-level').selectOption('hard');
+  await page.getByTestId('quiz-next').click();
+  await expect(quiz).toHaveAttribute('data-kind', 'bind-ret');
+  await expect(page.getByTestId('quiz-question')).toContainText('BIND_DMA');
+  const url = new URL(page.url()).searchParams;
+  expect([url.get('kind'), url.get('level')]).toEqual(['bind-ret', 'hard']);
+  const hard = generateQuiz(Number(url.get('quiz')), { kind: 'bind-ret', level: 'hard' });
+  await expect(page.getByTestId('quiz-question')).toHaveText(hard.quiz.question);
 });
 
 test('the header button opens quiz mode from any preset; picking a preset leaves it', async ({ page }) => {

@@ -3,34 +3,19 @@
  * paused just before the events that decide it, grade an answer, then play
  * those events one by one (issue #14).
  */
-import type { Answer, QuizKind, QuizLevel, QuizOptions, QuizPlan } from '../../worker/api.ts';
+import type { Answer, QuizOptions, QuizPlan } from '../../worker/api.ts';
 import { adopt } from '../client/session-actions.ts';
 import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
 import { useQuiz } from '../store/quiz-store.ts';
+import { quizSearch } from './quiz-format.ts';
 
-const KINDS: readonly QuizKind[] = ['sender-used-len', 'receiver-entry', 'kill', 'wait-irq', 'bind-ret'];
-const LEVELS: readonly QuizLevel[] = ['easy', 'medium', 'hard'];
+export { quizFromUrl } from './quiz-format.ts';
+
 /** Pause between the events played after an answer (ms), so each can be seen arriving. */
 const PLAY_MS = 250;
 
 export const sameAnswer = (a: Answer, b: Answer): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** `?quiz=SEED[&kind=K][&level=L]`, or null. */
-export function quizFromUrl(search: string): { seed: number; opts: QuizOptions } | null {
-  const p = new URLSearchParams(search);
-  const s = p.get('quiz');
-  if (s === null || !/^\d{1,10}$/.test(s) || Number(s) > 0xffffffff) return null;
-  const kind = p.get('kind');
-  const level = p.get('level');
-  return {
-    seed: Number(s),
-    opts: {
-      ...(KINDS.includes(kind as QuizKind) ? { kind: kind as QuizKind } : {}),
-      ...(LEVELS.includes(level as QuizLevel) ? { level: level as QuizLevel } : {}),
-    },
-  };
-}
 
 /** A fresh seed for "Another question" (the page may use the browser's randomness; the simulation never does). */
 export function newSeed(): number {
@@ -42,7 +27,7 @@ let token = 0;
 /** Open question `seed`: load its scenario and show the state just before its first deciding event. */
 export async function startQuiz(client: SimClient, seed: number, opts: QuizOptions = {}): Promise<boolean> {
   const mine = ++token;
-  useQuiz.setState({ open: true, loading: true, error: null, chosen: null, playing: false, highlight: [] });
+  useQuiz.setState({ open: true, loading: true, error: null, chosen: null, playing: false, highlight: [], filter: opts });
   let plan: QuizPlan;
   try {
     plan = await client.api.quiz(seed, opts);
@@ -60,10 +45,7 @@ export async function startQuiz(client: SimClient, seed: number, opts: QuizOptio
   if (mine !== token) return false;
   useQuiz.setState({ plan, loading: false });
   const url = new URL(window.location.href);
-  url.search = '';
-  url.searchParams.set('quiz', String(seed));
-  if (opts.kind) url.searchParams.set('kind', opts.kind);
-  if (opts.level) url.searchParams.set('level', opts.level);
+  url.search = quizSearch(seed, opts);
   window.history.replaceState(null, '', url);
   return true;
 }

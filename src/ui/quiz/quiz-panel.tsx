@@ -8,7 +8,8 @@ import React, { useEffect } from 'react';
 import { usePickEvent } from '../panels/events/use-pick-event.ts';
 import { useUi } from '../store/store.ts';
 import { useSimClient } from '../client/use-shared-view.ts';
-import { answerLabel } from './quiz-format.ts';
+import type { QuizKind, QuizLevel } from '../../worker/api.ts';
+import { answerLabel, QUIZ_KINDS, QUIZ_LEVELS } from './quiz-format.ts';
 import { answerQuiz, closeQuiz, newSeed, sameAnswer, startQuiz } from './quiz-actions.ts';
 import { useQuiz } from '../store/quiz-store.ts';
 import './quiz.css';
@@ -16,7 +17,7 @@ import './quiz.css';
 export function QuizPanel(): React.JSX.Element {
   const client = useSimClient();
   const pick = usePickEvent();
-  const { plan, chosen, loading, error, asked, right, playing } = useQuiz();
+  const { plan, chosen, loading, error, asked, right, playing, filter } = useQuiz();
   const sourceName = useUi((s) => s.sourceName);
 
   // Another session was loaded (a preset, a file, a link): quiz mode ends.
@@ -96,7 +97,25 @@ export function QuizPanel(): React.JSX.Element {
         )}
       </div>
       <div className="quiz-actions">
-        <button type="button" data-testid="quiz-next" disabled={loading} onClick={() => void startQuiz(client, newSeed())}>
+        <label>
+          kind{' '}
+          <select data-testid="quiz-kind" value={filter.kind ?? ''} onChange={(e) => useQuiz.setState({ filter: { ...filter, kind: (e.target.value || undefined) as QuizKind | undefined } })}>
+            <option value="">any</option>
+            {QUIZ_KINDS.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          level{' '}
+          <select data-testid="quiz-level" value={filter.level ?? ''} onChange={(e) => useQuiz.setState({ filter: { ...filter, level: (e.target.value || undefined) as QuizLevel | undefined } })}>
+            <option value="">any</option>
+            {QUIZ_LEVELS.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" data-testid="quiz-next" disabled={loading} onClick={() => void startQuiz(client, newSeed(), filter)}>
           Another question
         </button>
       </div>

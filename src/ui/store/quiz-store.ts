@@ -4,7 +4,7 @@
  * the main UI store; simulation state still comes only from the worker.
  */
 import { create } from 'zustand';
-import type { QuizPlan } from '../../worker/api.ts';
+import type { QuizOptions, QuizPlan } from '../../worker/api.ts';
 
 export interface QuizState {
   /** Quiz mode is on (the panel replaces the console). */
@@ -18,6 +18,8 @@ export interface QuizState {
   playing: boolean;
   asked: number;
   right: number;
+  /** The kind and level "Another question" draws from (unset: any). */
+  filter: QuizOptions;
   /** Events to highlight in the log: the ones that decided the answer, once it is given. */
   highlight: readonly number[];
 }
@@ -31,5 +33,6 @@ export const useQuiz = create<QuizState>()(() => ({
   playing: false,
   asked: 0,
   right: 0,
+  filter: {},
   highlight: [],
 }));
