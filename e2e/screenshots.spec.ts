@@ -71,3 +71,13 @@ test('caption', async ({ page }) => {
   await expect(page.locator('[data-testid="term-tip"][data-term="private-key"]')).toBeVisible();
   await page.screenshot({ path: 'docs/screenshot-caption.png' });
 });
+
+test('quiz', async ({ page }) => {
+  // Quiz mode (issue #14): a question answered, its deciding events played and highlighted.
+  await page.goto('/?quiz=4242');
+  await expect(page.getByTestId('quiz-question')).not.toBeEmpty();
+  await page.getByTestId('quiz-choice').nth(1).click();
+  await expect(page.getByTestId('quiz-result')).not.toContainText('playing');
+  await page.mouse.move(0, 0);
+  await shot(page, 'quiz');
+});

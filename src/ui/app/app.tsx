@@ -27,10 +27,14 @@ import { useUi } from '../store/store.ts';
 import { Timeline } from '../timeline/timeline.tsx';
 import { useLinkHash } from '../share/use-link-hash.ts';
 import { SimClientContext } from '../client/use-shared-view.ts';
+import { QuizButton, QuizPanel } from '../quiz/quiz-panel.tsx';
+import { quizFromUrl, startQuiz } from '../quiz/quiz-actions.ts';
+import { useQuiz } from '../store/quiz-store.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
   const theme = useUi((s) => s.theme);
+  const quizOpen = useQuiz((s) => s.open);
   useKeyboardShortcuts(client);
   useLinkHash(client);
 
@@ -42,6 +46,12 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
     let live = true;
     const preset = new URLSearchParams(window.location.search).get('preset') ?? 'console';
     void (async () => {
+      // `?quiz=SEED`: quiz mode (issue #14), its scenario paused before the asked step.
+      const quiz = quizFromUrl(window.location.search);
+      if (quiz && (await startQuiz(client, quiz.seed, quiz.opts))) {
+        if (live) setReady(true);
+        return;
+      }
       // A share link: replay it; a bad one is reported and the default session starts as usual.
       const fragment = hashFragment();
       if (fragment !== '' && (await openLink(client, fragment, preset === 'console' ? 'Showing the default console session instead.' : `Showing the ${preset} preset instead.`)) === 'opened') {
@@ -66,6 +76,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
       <div className="app">
         <header>
           <Controls />
+          <QuizButton />
           <ShareButton />
           <HelpButton />
           <StatusBar />
@@ -73,9 +84,9 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         <Notices />
         {ready ? (
           <main className="workspace">
-            <DeviceTable />
+            {!quizOpen && <DeviceTable />}
             <KeysPanel />
-            <ConsolePanel />
+            {quizOpen ? <QuizPanel /> : <ConsolePanel />}
             <Inspector />
             <Timeline />
             <EventLog />

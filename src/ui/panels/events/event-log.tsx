@@ -13,6 +13,7 @@ import { EventWords } from './event-words.tsx';
 import type { SimClient } from '../../client/sim-client.ts';
 import { useUi } from '../../store/store.ts';
 import { usePickEvent } from './use-pick-event.ts';
+import { useQuiz } from '../../store/quiz-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 const ROW = 18;
@@ -31,6 +32,8 @@ export function EventLog(): React.JSX.Element {
   const follow = useUi((s) => s.followLog);
   const setFollow = useUi((s) => s.setFollowLog);
   const selEvent = useUi((s) => s.selEvent);
+  // Quiz mode: the events that decided the answer (issue #14).
+  const hot = useQuiz((s) => s.highlight);
   const pick = usePickEvent();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -103,7 +106,7 @@ export function EventLog(): React.JSX.Element {
     rows.push(
       <div
         key={i - first}
-        className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''}`}
+        className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''} ${hot.includes(i) ? 'quiz-hot' : ''}`}
         style={{ height: ROW }}
         data-index={i}
         onClick={() => pick(i)}
