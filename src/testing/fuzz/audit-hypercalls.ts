@@ -245,15 +245,18 @@ export abstract class HypercallAudit extends AuditorBase {
       const dst = this.preDma(rt.g, entry, window);
       const srcOk = this.phys.addressOk(g, udma, L.size);
       const src = srcOk ? this.preDma(g, udma, window) : null;
+      // An unreadable sender struct reads as zeros (an empty source): that is a delivery, not an abort.
+      if (!src || src.len[0] === 0) {
+        this.fail(`SEND_DMA of an empty source on key ${hex(key)} to guest ${rt.g} (free entry ${hex(entry)}) produced no DMA (spec §2.4 step 3e: only a non-empty source aborts)`);
+        return;
+      }
+      // A failed check_dma_list is a count of 0, not an early return (io.c v2.6.23 do_dma/dma_transfer):
+      // the owner dies and the non-empty source aborts at step 3e, after step 3d wrote 0 to the sender.
       if (this.badSection(rt.g, dst) !== null) {
         if (!killOk(rt.g)) this.fail(`SEND_DMA: guest ${rt.g}'s entry ${hex(entry)} has a bad section, yet nobody was killed (spec §7.15)`);
-        return;
-      }
-      if (!src || this.badSection(g, src) !== null) {
+      } else if (this.badSection(g, src) !== null) {
         if (!killOk(g)) this.fail(`SEND_DMA: the sender's struct at ${hex(udma)} is bad, yet it was not killed (spec §7.15)`);
-        return;
-      }
-      if (!(src.len[0] !== 0 && dst.len[0] === 0)) {
+      } else if (dst.len[0] !== 0) {
         this.fail(`SEND_DMA on key ${hex(key)} that guest ${rt.g} bound (free entry ${hex(entry)}) produced no DMA, DMA_FULL or KILL (spec §2.4)`);
         return;
       }

@@ -354,7 +354,8 @@ describe('the auditor rejects wrong behaviour', () => {
         wrapQuantum(m, (i, q) => {
           const L = m.launchers[i];
           if (resuming(m, i) && L.ttyPending > 0) {
-            L.handleConsoleInput(2000 + i);
+            L.wakerBreak(2000 + i);
+            L.serviceBreak();
             return 'ran';
           }
           return q(i);

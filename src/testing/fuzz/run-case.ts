@@ -23,7 +23,7 @@ export interface RunResult {
   readonly cover: Cover;
 }
 
-function eventWords(m: Machine): Uint32Array {
+export function eventWords(m: Machine): Uint32Array {
   const out = new Uint32Array(m.events.count * EVENT_WORDS);
   for (let i = 0; i < m.events.count; i++) {
     const e = m.events.get(i);
