@@ -20,3 +20,14 @@ export function latin1Text(bytes: ArrayLike<number>): string {
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return s;
 }
+
+/**
+ * What a UTF-8 terminal prints for a one-char-per-byte string (a CRASH reason
+ * is read from guest memory byte by byte, drivers/lguest/hypercalls.c
+ * v2.6.23): the bytes decoded as UTF-8, a bad sequence as U+FFFD.
+ */
+export function bytesAsText(s: string): string {
+  // Pure ASCII needs no decoding (the common case: every built-in reason).
+  if (!/[\x80-\xff]/.test(s)) return s;
+  return new TextDecoder('utf-8').decode(latin1Bytes(s));
+}
