@@ -19,12 +19,12 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from '../hw/events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
-import { Host, type HostState } from '../host/host.ts';
+import { Host } from '../host/host.ts';
 import { quantumTicks, type Clock } from '../hw/clock.ts';
 import { resumeHypercall } from '../host/hypercalls.ts';
 import { runGuest } from '../host/run-guest.ts';
 import { deliverableIrqs } from '../host/interrupts.ts';
-import { Launcher, type DeviceConfig, type LauncherState } from '../launcher/launcher.ts';
+import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
 import { LauncherExit } from '../launcher/devices/iovec.ts';
 import { Network } from '../launcher/devices/net.ts';
 import { BlockDevice } from '../launcher/devices/block.ts';
@@ -34,25 +34,11 @@ import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from '../scen
 import { diskImage } from '../scenario/disk-image.ts';
 import { hashBytes, type HashState, hashInit, hashHex } from '../base/hash.ts';
 import { asTick } from '../base/units.ts';
+import type { MachineState } from './state.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
-/** The non-memory state of a Machine at a quantum boundary. */
-export interface MachineState {
-  count: number;
-  clock: number;
-  quanta: number;
-  current: number;
-  inputsApplied: number;
-  /** Stamps of the idle inputs, which are filled in when they land (the log keeps the rest). */
-  inputStamps: number[];
-  finished: boolean[];
-  statusSeen: Uint16Array[];
-  host: HostState;
-  launchers: LauncherState[];
-  programs: unknown[];
-  networks: number[][];
-}
+export type { MachineState } from './state.ts';
 
 /** A console input with the event index at which it reached the terminal. */
 export interface StampedInput {
