@@ -2,6 +2,7 @@
  * lguest-lab's headless CLI: the same Machine the page runs, in Node.
  *   run     run a preset or scenario file (issue #3)
  *   abi     print the computed struct layouts (issue #3)
+ *   quiz    one generated question, answered by running its scenario (issue #14)
  */
 import { abiCommand } from './abi-command.ts';
 import { EXIT_USAGE } from './cli-io.ts';

@@ -6,6 +6,10 @@
 import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
 import type { ReplayProgress } from './sliced-replay.ts';
+import type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
+
+export type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
+export type { Answer, Quiz, QuizKind, QuizLevel } from '../quiz/quiz-types.ts';
 
 export type LoadSource =
   | { readonly kind: 'preset'; readonly name: string }
@@ -119,4 +123,6 @@ export interface SimApi {
   recover(): LoadResult;
   /** Test hook: make the simulation throw once `count` events exist. */
   injectFault(count: number): void;
+  /** A generated quiz question (issue #14), answered by running it; the generator loads on first use. */
+  quiz(seed: number, opts: QuizOptions): Promise<QuizPlan>;
 }

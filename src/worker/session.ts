@@ -19,7 +19,7 @@ import { makeRecording, recordingScenario, validateRecording, type Recording } f
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
 
@@ -422,6 +422,12 @@ export class Session implements SimApi {
     this.publish(false);
     // Input while paused still lands (it is stamped now); it is processed when running.
     if (this.running) this.schedule();
+  }
+
+  /** Issue #14: the quiz generator is its own chunk, fetched the first time a quiz is asked for. */
+  async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
+    const { planQuiz } = await import('../quiz/generate.ts');
+    return planQuiz(seed, opts);
   }
 
   reset(): LoadResult {
