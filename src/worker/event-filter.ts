@@ -6,7 +6,7 @@
  * lesson can say `{ kind: 'hcall', call: 'SEND_DMA' }` exactly as the trace
  * reads. Pure and DOM-free: used by the Session and by tests.
  */
-import { EVENT_KIND_NAMES, eventToJson, type EventLog, type SimEvent } from '../core/events.ts';
+import { EVENT_KIND_NAMES, eventToJson, type EventLog, type SimEvent } from '../hw/events.ts';
 
 /** One value a field must equal, or a list of values it may equal. */
 export type FilterValue = string | number | readonly (string | number)[];

@@ -5,22 +5,22 @@
  * Time travel: `view` is the number of events shown, and the state shown
  * for a view is always the one state "right after event #view-1" (issue
  * #10): the machine stopped by a seek the moment that event is recorded
- * (src/core/checkpoints.ts), mid-quantum if need be, or the constructed
+ * (src/machine/checkpoints.ts), mid-quantum if need be, or the constructed
  * machine at the start. A run ends between quanta, where the quantum may
  * have written more after its last event, so whenever a run stops (pause,
  * idle, a step) the session seeks to its view: live, step, seek from either
  * side and a link all show the same bytes. Running, stepping past the
  * recorded end or typing first brings the machine back to a boundary.
  */
-import { PRESETS, PRESET_NAMES } from '../core/presets.ts';
-import { Machine } from '../core/machine.ts';
-import { Checkpoints } from '../core/checkpoints.ts';
-import type { SimEvent } from '../core/events.ts';
-import { parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize, type MachineSummary } from '../core/summary.ts';
-import { defaultAllocator, type Allocator, type GuestMemory } from '../core/memory.ts';
+import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
+import { Machine } from '../machine/machine.ts';
+import { Checkpoints } from '../machine/checkpoints.ts';
+import type { SimEvent } from '../hw/events.ts';
+import { parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize, type MachineSummary } from '../machine/summary.ts';
+import { defaultAllocator, type Allocator, type GuestMemory } from '../hw/memory.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { NetDevice } from '../launcher/net-device.ts';
+import { NetDevice } from '../launcher/devices/net.ts';
 import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
