@@ -269,12 +269,11 @@ export class Session implements SimApi {
   }
 
   pause(): void {
-    this.guard(() => {
-      this.running = false;
-      this.stopFilter = null;
-      this.settle();
-      this.publish(true);
-    });
+    // Also after a fault (the live block still answers: a restart then stays paused).
+    this.running = false;
+    this.stopFilter = null;
+    this.guard(() => this.settle());
+    this.publish(true);
   }
 
   setSpeed(eventsPerSecond: number): void {

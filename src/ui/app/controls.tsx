@@ -89,7 +89,7 @@ export function Controls(): React.JSX.Element {
       </button>
       <span className="nav" role="group" aria-label="Time travel">
         <button type="button" data-testid="go-start" onClick={() => void client.api.goToStart()} title="Go to the start (Home)" aria-label="Go to the start">
-          ⏮
+          |◂
         </button>
         <button type="button" data-testid="step-back" onClick={() => void client.api.stepBack()} title="Step back one event (, or ←)">
           ◂ back
@@ -98,7 +98,7 @@ export function Controls(): React.JSX.Element {
           step ▸
         </button>
         <button type="button" data-testid="go-end" onClick={() => void client.api.goToEnd()} title="Go to the latest event (End)" aria-label="Go to the latest event">
-          ⏭
+          ▸|
         </button>
         <button type="button" data-testid="jump-prev" onClick={() => jump('prev')} title="Previous event of the chosen kind (H: hypercall, D: DMA, I: interrupt)" aria-label="Previous of the chosen kind">
           ◂
