@@ -468,6 +468,7 @@ export function Timeline(): React.JSX.Element {
         ref={box}
         tabIndex={0}
         data-testid="timeline"
+        role="group"
         aria-label="Timeline: click to show the state after that event; wheel or + and − to zoom, drag to pan, drag the ruler to scrub"
       >
         <canvas ref={canvas} style={{ height }} />

@@ -38,7 +38,7 @@ export function DeviceTable(): React.JSX.Element {
       <h2>
         Device descriptors <span className="sub">struct lguest_device_desc[16] at the descriptor page</span>
       </h2>
-      <div className="panel-body">
+      <div className="panel-body" tabIndex={0} aria-label="Device descriptor table">
         {tables.map((t) => (
           <GuestDevices key={t.guest} guest={t.guest} kernel={t.kernel} state={t.state} rows={t.rows} />
         ))}

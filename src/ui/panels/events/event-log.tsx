@@ -108,7 +108,7 @@ export function EventLog(): React.JSX.Element {
         data-index={i}
         role="button"
         tabIndex={0}
-        aria-label={`event #${i}: ${kind}, guest ${ev.guest === 0xffffffff ? '?' : ev.guest}; show the state after it`}
+        title="Show the state right after this event (Enter)"
         onClick={() => pick(i)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
