@@ -230,3 +230,25 @@ test('Ctrl+] leaves the console for the next panel; Tab and Esc still go to the 
   expect(await inConsole()).toBe(false);
   expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
 });
+
+test('DMA key rows, struct entries, sections, log rows and the kill banner work from the keyboard, with a focus ring', async ({ page }) => {
+  await page.goto('/?preset=bad-dma');
+  await waitIdle(page);
+  const key = page.locator('[data-testid="dma-key"]').first();
+  await key.focus();
+  const ring = await key.evaluate((e) => getComputedStyle(e).outlineStyle);
+  expect(ring).not.toBe('none');
+  await page.keyboard.press('Enter');
+  await expect(key).toHaveClass(/selected/);
+  const entry = page.getByTestId('dma-entry').first();
+  await entry.focus();
+  await page.keyboard.press('Enter');
+  const section = entry.locator('.section').first();
+  await section.focus();
+  await page.keyboard.press('Enter');
+  await expect(section).toHaveClass(/selected/);
+  await page.getByTestId('kill-reason').focus();
+  await page.keyboard.press('Enter');
+  await shows(page, 7);
+  await expect(page.locator('.section.selected')).toHaveText('0x3f80+256');
+});

@@ -12,8 +12,8 @@ import { EVENT_KIND_NAMES, eventToJson, type EventLog, type SimEvent } from '../
 export type FilterValue = string | number | readonly (string | number)[];
 /**
  * Fields of the JSON-lines form (`i` excepted) and their wanted values; every
- * field named must match. Numbers also match hex strings of the same value
- * (`key: 0` matches `"key":"0x0"`). `{}` matches every event.
+ * field named must match. Numbers also match the trace's %#x strings of the
+ * same value (`key: 0x2000` matches `"key":"0x2000"`, `key: 0` matches `"0"`). `{}` matches every event.
  */
 export type EventFilter = Readonly<Record<string, FilterValue>>;
 
@@ -22,7 +22,8 @@ const KIND_CODES = new Map(Object.entries(EVENT_KIND_NAMES).map(([code, name]) =
 function valueMatches(want: string | number, got: string | number | undefined): boolean {
   if (got === undefined) return false;
   if (want === got) return true;
-  if (typeof want === 'number' && typeof got === 'string' && /^-?0x[0-9a-f]+$/i.test(got)) return parseInt(got, 16) === want;
+  // The trace writes addresses and keys as printf's %#x: "0x2000", and "0" for zero.
+  if (typeof want === 'number' && typeof got === 'string') return /^0x[0-9a-f]+$/i.test(got) ? parseInt(got, 16) === want : /^-?\d+$/.test(got) && Number(got) === want;
   if (typeof want === 'string' && typeof got === 'number') return want === String(got);
   return false;
 }

@@ -115,6 +115,13 @@ function DmaEntry(props: { guest: number; row: ShownDma; isNext: boolean; label:
       data-gpa={hex(row.gpa)}
       data-used-len={row.usedLen ?? ''}
       onClick={() => selectDma({ guest, gpa: row.gpa })}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+        e.preventDefault();
+        e.stopPropagation();
+        selectDma({ guest, gpa: row.gpa });
+      }}
     >
       <div className="dma-head">
         <span className="mono idx">{row.index >= 0 ? `[${row.index}]` : `${props.label}struct`}</span>
