@@ -146,7 +146,7 @@ test('a click on event #i in the log and on the timeline show the same state: th
 
 test('a SEND_DMA to key 0 (a private key) is shown going to the Launcher, never to a binding', async ({ page }) => {
   await openPreset(page, 'console');
-  const row = page.locator('.ev-row.k-hcall', { hasText: 'call=SEND_DMA edx=0 ' }).first();
+  const row = page.locator('.ev-row.k-hcall', { hasText: 'call=SEND_DMA key=0 ' }).first();
   await row.click();
   await expect(page.getByTestId('dma-route')).toContainText('→ Launcher (private key)');
   await expect(page.getByTestId('dma-route')).toContainText('launcher_read #');

@@ -25,9 +25,10 @@ import { makeRecording, recordingScenario, validateRecording, type Recording } f
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
 import { compileFilter, findEvent, type EventFilter } from './event-filter.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
+import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
 
 /** Wall-clock and scheduling services the session needs (injected: the core itself never reads a clock). */
 export interface SessionHost {
@@ -96,6 +97,8 @@ export class Session implements SimApi {
   private faultInfo: SessionFault | null = null;
   /** Test hook: throw inside the simulation once this many events exist (-1: off). */
   private faultAt = -1;
+  /** The page's replay of a link, in slices (sliced-replay.ts); null when none is under way. */
+  private replay: SlicedReplay | null = null;
 
   constructor(
     private readonly host: SessionHost,
@@ -119,6 +122,7 @@ export class Session implements SimApi {
     let source: { preset?: string; scenario?: Scenario };
     let view: number | undefined;
     let ui: Recording['ui'];
+    let target = 0;
     if (src.kind === 'preset') {
       if (!PRESET_NAMES.includes(src.name)) return { ok: false, error: `unknown preset "${src.name}"; use one of ${PRESET_NAMES.join(', ')}` };
       const r = validateScenario(PRESETS[src.name]);
@@ -142,6 +146,10 @@ export class Session implements SimApi {
         if (!v.ok) return { ok: false, error: `recording: ${v.error.message}` };
         rec = v.value;
       }
+      // A link may ask for no more than the page replays (issue #11).
+      const tooMuch = replayBudgetProblem(rec);
+      if (tooMuch !== null) return { ok: false, error: `${src.kind === 'link' ? 'link' : 'recording'}: ${tooMuch}` };
+      target = replayTarget(rec);
       const r = recordingScenario(rec);
       if (!r.ok) return { ok: false, error: `recording: ${r.error.message}` };
       scenario = r.value;
@@ -160,6 +168,9 @@ export class Session implements SimApi {
     this.running = false;
     this.faultInfo = null;
     this.live[liveWord('fault')] = 0;
+    const old = this.replay;
+    this.replay = null;
+    old?.cancel();
     this.machine = machine;
     this.checkpoints = checkpoints;
     this.source = source;
@@ -174,9 +185,14 @@ export class Session implements SimApi {
       // Replay: run until every recorded input has landed and the machine settles, then show
       // `view`. A session that never settles (a `ping -f` flood) is recorded with its shown event
       // (recording()), and the replay stops REPLAY_AHEAD events past it: a link never runs without end.
-      this.runToEnd(undefined, view === undefined ? Infinity : view + REPLAY_AHEAD);
-      // The shown state is the one state after event #view-1 (see the top of this file).
-      this.showExact(view === undefined ? machine.events.count : Math.min(view, machine.events.count));
+      // Never past the page's budget: a replay that reaches it says so (sliced-replay.ts).
+      const stopAt = Math.min(PAGE_REPLAY_BUDGET, view === undefined ? Infinity : view + REPLAY_AHEAD);
+      if (src.sliced) this.startReplay(machine, checkpoints, stopAt, target, view);
+      else {
+        this.runToEnd(Infinity, stopAt);
+        // The shown state is the one state after event #view-1 (see the top of this file).
+        this.showExact(view === undefined ? machine.events.count : Math.min(view, machine.events.count));
+      }
     }
     this.publish(true);
     return { ok: true, info: this.info() };
@@ -209,6 +225,45 @@ export class Session implements SimApi {
     }
     if (m.events.count >= m.events.recorded) this.idleAtEnd = false;
     return true;
+  }
+
+  /** The page's replay: slices on the worker's queue, so progress() and cancelReplay() get through between them. */
+  private startReplay(m: Machine, cp: Checkpoints, stopAt: number, target: number, view: number | undefined): void {
+    const r: SlicedReplay = new SlicedReplay(
+      this.host,
+      {
+        step: () => {
+          cp.beforeStep();
+          const ran = m.step();
+          if (this.machine === m && m.events.count >= m.events.recorded) this.idleAtEnd = !ran && m.inputsPending === 0;
+          return ran;
+        },
+        get count() {
+          return m.events.count;
+        },
+      },
+      stopAt,
+      target,
+      PAGE_REPLAY_BUDGET,
+      (p) => {
+        if (this.replay !== r) return; // a newer load took over
+        this.view = m.events.count;
+        // Stopped (done, cancelled, at the budget): show the one state after event #view-1.
+        if (p.state !== 'running') this.showExact(view !== undefined && p.state === 'done' ? Math.min(view, m.events.count) : m.events.count);
+        this.publish(p.state !== 'running');
+      },
+    );
+    this.replay = r;
+  }
+
+  /** How the page's replay of a link is getting on (null: none since the last load). */
+  replayProgress(): ReplayProgress | null {
+    return this.replay?.progress ?? null;
+  }
+
+  /** Stop the page's replay where it is: the session stays there, paused. */
+  cancelReplay(): void {
+    this.replay?.cancel();
   }
 
   /** The UI state a recording carries (selection); set by the page before `recording()`. */
@@ -258,7 +313,7 @@ export class Session implements SimApi {
   // ---- running ------------------------------------------------------------
 
   run(): void {
-    if (!this.machine) return;
+    if (!this.machine || this.replay?.progress.state === 'running') return;
     this.guard(() => {
       // Slow motion goes on from the shown state; the run loop needs a quantum boundary.
       if (!this.slowMotion) this.resumeIfSuspended();
@@ -586,6 +641,12 @@ export class Session implements SimApi {
       this.resetPace();
       this.schedule();
     }
+  }
+
+  /** Issue #14: the quiz generator is its own chunk, fetched the first time a quiz is asked for. */
+  async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
+    const { planQuiz } = await import('../quiz/generate.ts');
+    return planQuiz(seed, opts);
   }
 
   reset(): LoadResult {

@@ -1,16 +1,106 @@
 /**
- * Keyboard shortcuts: space run/pause, `.` or → step, `,` or ← step back,
- * Home the start, End the latest event, h / H next / previous hypercall,
- * d / D DMA transfer, i / I interrupt (issue #10).
- * They never fire while typing into a terminal, a field or a list.
+ * Keyboard shortcuts, as one table: the handler runs them from it and the `?`
+ * overlay lists them from it, so the list cannot drift from what the keys do.
+ * They never fire while typing into a terminal, a field or a list, nor while
+ * the overlay is open.
  */
 import { useEffect } from 'react';
 import { liveAt } from '../client/frame-views.ts';
-import type { EventFilter } from '../../worker/api.ts';
 import type { SimClient } from '../client/sim-client.ts';
+import type { EventFilter } from '../../worker/api.ts';
+import { useUi } from '../store/store.ts';
 
-/** Letter → filter (api.goToMatch); with Shift, backwards. */
-const JUMP_KEYS: Readonly<Record<string, EventFilter>> = { h: { kind: 'hcall' }, d: { kind: 'dma' }, i: { kind: 'irq_deliver' } };
+export interface Shortcut {
+  /** KeyboardEvent.key values that trigger it. */
+  readonly keys: readonly string[];
+  /** The keys as the help overlay writes them. */
+  readonly label: string;
+  /** What it does, in a few words. */
+  readonly does: string;
+  /** Do it; false when it does not apply here (the browser keeps the key). */
+  run(client: SimClient, e: KeyboardEvent): boolean;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    keys: [' '],
+    label: 'Space',
+    does: 'run / pause',
+    run: (client, e) => {
+      const v = client.views;
+      if (!v || e.target instanceof HTMLButtonElement) return false; // space presses the focused button
+      void (liveAt(v, 'running') !== 0 ? client.api.pause() : client.api.run());
+      return true;
+    },
+  },
+  {
+    keys: ['.', 'ArrowRight'],
+    label: '. or →',
+    does: 'step one event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.step();
+      return true;
+    },
+  },
+  {
+    keys: [',', 'ArrowLeft'],
+    label: ', or ←',
+    does: 'step back one event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.stepBack();
+      return true;
+    },
+  },
+  // Time travel (issue #10): the start, the latest event, and jumps by kind (Shift: backwards).
+  {
+    keys: ['Home'],
+    label: 'Home',
+    does: 'go to the start',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.goToStart();
+      return true;
+    },
+  },
+  {
+    keys: ['End'],
+    label: 'End',
+    does: 'go to the latest event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.goToEnd();
+      return true;
+    },
+  },
+  jumpBy(['h', 'H'], 'h / H', 'next / previous hypercall', { kind: 'hcall' }),
+  jumpBy(['d', 'D'], 'd / D', 'next / previous DMA transfer', { kind: 'dma' }),
+  jumpBy(['i', 'I'], 'i / I', 'next / previous interrupt', { kind: 'irq_deliver' }),
+  {
+    keys: ['?'],
+    label: '?',
+    does: 'this list of shortcuts and the glossary (Esc closes it)',
+    run: () => {
+      useUi.getState().setHelpOpen(true);
+      return true;
+    },
+  },
+];
+
+/** Go to the next (Shift: previous) event matching `filter` (api.goToMatch). */
+function jumpBy(keys: string[], label: string, does: string, filter: EventFilter): Shortcut {
+  return {
+    keys,
+    label,
+    does,
+    run: (client, e) => {
+      if (!client.views) return false;
+      void client.api.goToMatch(filter, e.shiftKey ? 'prev' : 'next');
+      return true;
+    },
+  };
+}
 
 function typingInto(t: EventTarget | null): boolean {
   if (!(t instanceof Element)) return false;
@@ -21,39 +111,9 @@ function typingInto(t: EventTarget | null): boolean {
 export function useKeyboardShortcuts(client: SimClient): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target)) return;
-      const v = client.views;
-      if (!v) return;
-      switch (e.key) {
-        case ' ':
-          if (e.target instanceof HTMLButtonElement) return; // space presses the focused button
-          e.preventDefault();
-          void (liveAt(v, 'running') !== 0 ? client.api.pause() : client.api.run());
-          return;
-        case '.':
-        case 'ArrowRight':
-          e.preventDefault();
-          void client.api.step();
-          return;
-        case ',':
-        case 'ArrowLeft':
-          e.preventDefault();
-          void client.api.stepBack();
-          return;
-        case 'Home':
-          e.preventDefault();
-          void client.api.goToStart();
-          return;
-        case 'End':
-          e.preventDefault();
-          void client.api.goToEnd();
-          return;
-      }
-      const jump = JUMP_KEYS[e.key.toLowerCase()];
-      if (jump) {
-        e.preventDefault();
-        void client.api.goToMatch(jump, e.shiftKey ? 'prev' : 'next');
-      }
+      if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target) || useUi.getState().helpOpen) return;
+      const s = SHORTCUTS.find((x) => x.keys.includes(e.key));
+      if (s?.run(client, e)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
