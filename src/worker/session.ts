@@ -6,7 +6,8 @@
  * for a view is always the one state "right after event #view-1" (issue
  * #10): the machine stopped by a seek the moment that event is recorded
  * (src/machine/checkpoints.ts), mid-quantum if need be, or the constructed
- * machine at the start. A run ends between quanta, where the quantum may
+ * machine at the start (or, for the last event of a run that settled idle,
+ * the settled machine). A run ends between quanta, where the quantum may
  * have written more after its last event, so whenever a run stops (pause,
  * idle, a step) the session seeks to its view: live, step, seek from either
  * side and a link all show the same bytes. Running, stepping past the
@@ -57,6 +58,8 @@ const HASH_EVERY_EVENT_SPEED = 10;
 const FINE_INTERVAL = 64;
 /** goToMatch('next') runs at most this many new events looking for a match. */
 const FIND_AHEAD = 1_000_000;
+/** Quanta without an event run past the last event to see whether the run settles there. */
+const SETTLE_QUANTA = 10_000;
 /** stepScript looks at most this many events for the script's next step. */
 const SCRIPT_STEP_LIMIT = 10_000;
 
@@ -605,13 +608,31 @@ export class Session implements SimApi {
 
   /**
    * Show the one state right after event #count-1 (count recorded): the
-   * machine stopped by a seek the moment that event was recorded, or the
-   * constructed machine for the start. Already there: nothing to do.
+   * machine stopped by a seek the moment that event was recorded, the
+   * constructed machine for the start, or the settled idle machine for the
+   * last event of a run that went idle there. Already there: nothing to do.
    */
   private showExact(count: number): void {
     const m = this.machine!;
     const cps = this.checkpoints!;
     const start = cps.startCount;
+    if (count > start && count >= m.events.recorded) {
+      // The last recorded event. If the run settles there (only quanta that record nothing
+      // follow, e.g. a script noting its last result, then idleness), its one state is the
+      // settled one, reached the same way from anywhere: the boundary after the last event,
+      // then those quanta. If more events follow, it is the stop right after the event.
+      const end = m.events.recorded;
+      if (m.suspended || m.events.count !== end) cps.resumeAt(end);
+      for (let q = 0; q < SETTLE_QUANTA && m.events.count === end; q++) if (!this.stepMachine()) break;
+      if (m.events.count === end && m.isIdle() && m.inputsPending === 0) {
+        this.idleAtEnd = true;
+        this.view = end;
+        return;
+      }
+      cps.seek(count - 1);
+      this.view = m.events.count;
+      return;
+    }
     // The start is checkpoint 0 as constructed (a quantum may have run there without an event).
     if (count <= start) cps.seek(start - 1);
     else if (!(m.suspended && m.events.count === count)) cps.seek(count - 1);
