@@ -22,7 +22,9 @@ const ALLOW: Readonly<Record<string, readonly string[]>> = {
   trace: ['abi', 'core'],
   worker: ['abi', 'core', 'guest', 'launcher', 'trace'],
   ui: ['abi', 'core', 'worker', 'trace'],
-  cli: ['abi', 'core', 'trace'],
+  // Lessons play a Machine and read its state with the same decoders as the summary.
+  lesson: ['abi', 'core', 'guest', 'trace'],
+  cli: ['abi', 'core', 'trace', 'lesson'],
 };
 
 function* modules(dir: string): Iterable<string> {
