@@ -103,6 +103,16 @@ function readMemory(m: Machine, c: MemoryCheck): { want: (number | string)[] | s
   }
 }
 
+/**
+ * The guest's kill reason, or null while it lives. A Launcher that exited
+ * takes its guest with it as "launcher exited: …" (Launcher.exit), counted
+ * from the moment the Launcher decided to exit, its launcher_exit event.
+ */
+function deathOf(m: Machine, g: number): string | null {
+  const exit = m.launchers[g].exitMessage;
+  return m.host.guests[g]!.dead ?? (exit === null ? null : `launcher exited: ${exit}`);
+}
+
 /** One `expect`. */
 export function evaluateCheck(c: Check, s: CheckScope): CheckResult {
   const m = s.m;
@@ -125,13 +135,13 @@ export function evaluateCheck(c: Check, s: CheckScope): CheckResult {
   }
   if ('killed' in c) {
     const { guest, reason } = c.killed;
-    const dead = m.host.guests[guest]!.dead;
+    const dead = deathOf(m, guest);
     const ok = dead !== null && (reason === undefined || dead === reason);
     return result(`guest ${guest} killed${reason === undefined ? '' : ` with ${JSON.stringify(reason)}`}`, ok, dead === null ? `guest ${guest} alive` : `killed: ${JSON.stringify(dead)}`);
   }
   if ('alive' in c) {
     const g = c.alive.guest;
-    const dead = m.host.guests[g]!.dead ?? m.launchers[g].exitMessage;
+    const dead = deathOf(m, g);
     return result(`guest ${g} alive`, dead === null, dead === null ? 'alive' : `killed: ${JSON.stringify(dead)}`);
   }
   if ('status' in c) {
