@@ -8,8 +8,8 @@
  * `registerStepExtension`, which replaces an extension of the same field.
  */
 import { z } from 'zod';
-import type { Machine } from '../core/machine.ts';
-import type { Scenario } from '../core/scenario.ts';
+import type { Machine } from '../machine/machine.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 import type { Check, Lesson } from './schema.ts';
 
 /** One proved (or failed) claim of a step. */

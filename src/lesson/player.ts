@@ -7,8 +7,8 @@
  * evaluated. Going back to an earlier step replays from the start, so the
  * state of step k never depends on how it was reached.
  */
-import type { Machine } from '../core/machine.ts';
-import type { Scenario } from '../core/scenario.ts';
+import type { Machine } from '../machine/machine.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 import { evaluateCheck, resolveShow, shownEvent } from './checks.ts';
 import { stepExtension, type CheckResult, type StepContext } from './extensions.ts';
 import { showMatch } from './match.ts';

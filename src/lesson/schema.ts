@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import { HYPERCALL_NAMES, LHREQ_NAMES, LGUEST_MAX_DEVICES, DEVICE_STATUS_BITS } from '../abi/constants.ts';
-import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
-import { formatPath, ScenarioSchema, type Result, type Scenario } from '../core/scenario.ts';
+import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
+import { formatPath, ScenarioSchema, type Result, type Scenario } from '../scenario/scenario.ts';
 import { EVENT_FIELDS, EVENT_KINDS, type Match } from './match.ts';
 import { stepExtensions } from './extensions.ts';
 

@@ -5,9 +5,9 @@
  * must stop inside a quantum go through checkpoints.ts, which re-runs the
  * deterministic machine from a checkpoint and stops right after the event.
  */
-import { Checkpoints } from '../core/checkpoints.ts';
-import { Machine } from '../core/machine.ts';
-import type { Scenario } from '../core/scenario.ts';
+import { Checkpoints } from '../machine/checkpoints.ts';
+import { Machine } from '../machine/machine.ts';
+import type { Scenario } from '../scenario/scenario.ts';
 import { eventJson, matches, type Match } from './match.ts';
 
 /** A lesson machine that does not settle within this many quanta is reported, not waited on. */
