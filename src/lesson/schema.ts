@@ -230,30 +230,35 @@ export function lessonSchema() {
       start: StartSchema,
       steps: z.array(stepSchema()).min(1).max(MAX_STEPS),
     })
-    .superRefine((l, ctx) => {
-      let guests: number;
-      if ('preset' in l.start) {
-        const p = PRESETS[l.start.preset];
-        if (!p) {
-          ctx.addIssue({ code: 'custom', path: ['start', 'preset'], message: `unknown preset; use one of ${PRESET_NAMES.join(', ')}` });
-          return;
-        }
-        guests = p.guests.length;
-      } else guests = l.start.scenario.guests.length;
-      // Every `guest` a step names must be one of the lesson's machine's guests.
-      l.steps.forEach((s, k) => {
-        const at = (where: (string | number)[], g: number) => {
-          if (g >= guests) ctx.addIssue({ code: 'custom', path: ['steps', k, ...where, 'guest'], message: `no guest ${g}: the lesson's machine has ${guests}` });
-        };
-        s.do.forEach((a, j) => 'type' in a && at(['do', j], a.guest));
-        if (s.show && 'guest' in s.show) at(['show'], s.show.guest);
-        s.expect.forEach((c, j) => {
-          const [name, body] = Object.entries(c)[0] as [string, Record<string, unknown>];
-          if (typeof body.guest === 'number') at(['expect', j, name], body.guest);
-        });
-      });
-    })
     .transform((l) => l as Lesson);
+}
+
+type Issue = { readonly path: (string | number)[]; readonly message: string };
+
+/** Checks across the parsed lesson: every `guest` a step names must be one of its machine's guests. */
+function crossCheck(l: Lesson): Issue | null {
+  let guests: number;
+  if ('preset' in l.start) {
+    const p = PRESETS[l.start.preset];
+    if (!p) return { path: ['start', 'preset'], message: `unknown preset; use one of ${PRESET_NAMES.join(', ')}` };
+    guests = p.guests.length;
+  } else guests = l.start.scenario.guests.length;
+  const bad = (k: number, where: (string | number)[], g: number): Issue | null =>
+    g >= guests ? { path: ['steps', k, ...where, 'guest'], message: `no guest ${g}: the lesson's machine has ${guests}` } : null;
+  for (const [k, s] of l.steps.entries()) {
+    for (const [j, a] of s.do.entries()) {
+      const e = 'type' in a ? bad(k, ['do', j], a.guest) : null;
+      if (e) return e;
+    }
+    const e = s.show && 'guest' in s.show ? bad(k, ['show'], s.show.guest) : null;
+    if (e) return e;
+    for (const [j, c] of s.expect.entries()) {
+      const [name, body] = Object.entries(c)[0] as [string, Record<string, unknown>];
+      const e2 = typeof body.guest === 'number' ? bad(k, ['expect', j, name], body.guest) : null;
+      if (e2) return e2;
+    }
+  }
+  return null;
 }
 
 export interface LessonError {
@@ -264,9 +269,9 @@ export interface LessonError {
 
 export function validateLesson(data: unknown): Result<Lesson, LessonError> {
   const r = lessonSchema().safeParse(data);
-  if (r.success) return { ok: true, value: r.data };
-  const iss = r.error.issues[0];
-  return { ok: false, error: { code: 'invalid', message: `${formatPath(iss.path).replace('(scenario)', '(lesson)')}: ${iss.message}` } };
+  const iss: Issue | null = r.success ? crossCheck(r.data) : { path: r.error.issues[0].path as (string | number)[], message: r.error.issues[0].message };
+  if (iss === null && r.success) return { ok: true, value: r.data };
+  return { ok: false, error: { code: 'invalid', message: `${formatPath(iss!.path).replace('(scenario)', '(lesson)')}: ${iss!.message}` } };
 }
 
 export function parseLesson(text: string): Result<Lesson, LessonError> {

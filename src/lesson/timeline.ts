@@ -19,10 +19,13 @@ export class MoveError extends Error {}
 export class LessonMachine {
   readonly m: Machine;
   private readonly cps: Checkpoints;
+  /** Events recorded while the machine was built (each Launcher's LHREQ_INITIALIZE): no state exists before them. */
+  readonly first: number;
 
   constructor(scenario: Scenario) {
     this.m = new Machine(scenario);
     this.cps = new Checkpoints(this.m);
+    this.first = this.m.events.count;
   }
 
   /** Events that exist now: the machine shows the state after event #(count-1). */
@@ -81,7 +84,7 @@ export class LessonMachine {
   }
 
   back(n: number): void {
-    if (n > this.count) throw new MoveError(`only ${this.count} events exist`);
+    if (this.count - n < this.first) throw new MoveError(`only ${this.count - this.first} events can be undone (the first ${this.first} happen as the machine is built)`);
     this.goToCount(this.count - n);
   }
 
