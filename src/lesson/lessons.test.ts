@@ -77,3 +77,18 @@ describe('built-in lessons', () => {
     });
   }
 });
+
+describe('loadLesson', () => {
+  it('loads a built-in lesson through the reader it is given, and names what went wrong', async () => {
+    const { loadLesson } = await import('./load.ts');
+    const read = async (f: string) => readFileSync(new URL(f, DIR), 'utf8');
+    const ok = await loadLesson('network', read);
+    expect(ok.ok && ok.value.steps.length).toBe(9);
+    expect(await loadLesson('nope', read)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^no lesson "nope"; use one of lguest-bus, /) } });
+    const fail = await loadLesson('network', async () => {
+      throw new Error('404');
+    });
+    expect(fail).toMatchObject({ ok: false, error: { message: '05-network.json: cannot load: 404' } });
+    expect(await loadLesson('network', async () => '{"id": 3}')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^05-network\.json: id: /) } });
+  });
+});

@@ -9,6 +9,10 @@ import { openLesson } from './player.ts';
 import { validateLesson, type Lesson } from './schema.ts';
 import { LessonMachine } from './timeline.ts';
 import { checkLesson, reportLines } from './check-lesson.ts';
+import { LESSON_CATALOG } from './catalog.ts';
+import { Machine } from '../machine/machine.ts';
+import { Checkpoints } from '../machine/checkpoints.ts';
+import { recordingScenario, validateRecording } from '../trace/recording.ts';
 
 function lesson(data: object): Lesson {
   const r = validateLesson({ id: 't', title: 'T', summary: 'S', start: { preset: 'console' }, ...data });
@@ -137,5 +141,48 @@ describe('lesson player', () => {
       ok: false,
       error: { message: 'steps[0].probe.contains: Invalid input: expected string, received undefined' },
     });
+  });
+
+  it('a step that ends with typed input not yet landed shows the state after its last event, as its recording replays', () => {
+    const p = openLesson(lesson({ steps: [{ say: 'x', do: [{ type: 'echo hi\n' }] }, { say: 'y', do: [{ run: 'idle' }] }] }));
+    const rec = p.recording(0);
+    expect(rec.view).toBe(15);
+    expect(rec.inputs).toEqual([[null, 0, 'echo hi\n']]);
+    const sc = recordingScenario(rec);
+    if (!sc.ok) throw new Error(sc.error.message);
+    const m = new Machine(sc.value);
+    const cps = new Checkpoints(m);
+    for (;;) {
+      cps.beforeStep();
+      if (!m.step()) break;
+    }
+    cps.seek(rec.view! - 1);
+    expect(m.hash()).toBe(p.machine.hash());
+    expect(p.recording(1).view).toBeUndefined();
+    expect(p.machine.consoleText(0)).toContain('echo hi\r\nhi');
+  });
+
+  it("a step's recording replays to the very state the player shows (every built-in lesson, a middle and the last step)", () => {
+    for (const e of LESSON_CATALOG) {
+      const l = builtin(e.file);
+      const p = openLesson(l);
+      for (const k of [Math.floor(l.steps.length / 2), l.steps.length - 1]) {
+        const rec = validateRecording(JSON.parse(JSON.stringify(p.recording(k))));
+        if (!rec.ok) throw new Error(rec.error.message);
+        const sc = recordingScenario(rec.value);
+        if (!sc.ok) throw new Error(sc.error.message);
+        // As the session loads a recording: every input landed and settled, then back to `view` if it has one.
+        const m = new Machine(sc.value);
+        const cps = new Checkpoints(m);
+        for (;;) {
+          cps.beforeStep();
+          if (!m.step()) break;
+        }
+        if (rec.value.view !== undefined) cps.seek(rec.value.view - 1);
+        expect(m.events.count, `${e.id} step ${k}`).toBe(p.goTo(k).count);
+        expect(m.hash(), `${e.id} step ${k}`).toBe(p.machine.hash());
+        expect(m.consoleText(0)).toBe(p.machine.consoleText(0));
+      }
+    }
   });
 });

@@ -13,6 +13,7 @@ import { evaluateCheck, resolveShow, shownEvent } from './checks.ts';
 import { stepExtension, type CheckResult, type StepContext } from './extensions.ts';
 import { showMatch } from './match.ts';
 import { startScenario, type Action, type Check, type Lesson } from './schema.ts';
+import { makeRecording, type Recording } from '../trace/recording.ts';
 import { LessonMachine, MoveError } from './timeline.ts';
 
 export interface StepReport {
@@ -38,6 +39,13 @@ export interface LessonPlayer {
   goTo(k: number): StepReport;
   /** Step k's checks (goes to step k). */
   checks(k: number): readonly CheckResult[];
+  /**
+   * Step k's state as a recording (the start scenario, the inputs typed so
+   * far, `view` = the step's event count unless the machine settled at the
+   * end): the page's session, a share link or `replay` reaches the very
+   * state the player shows (goes to step k).
+   */
+  recording(k: number): Recording;
 }
 
 export function describeAction(a: Action): string {
@@ -91,6 +99,13 @@ class Player implements LessonPlayer {
     return this.goTo(k).results;
   }
 
+  recording(k: number): Recording {
+    const r = this.goTo(k);
+    const source = 'preset' in this.lesson.start ? { preset: this.lesson.start.preset } : { scenario: this.scenario };
+    // As the session records it: no event count when the timeline has settled at its end.
+    return makeRecording(source, this.machine.inputLog, this.lm.settled ? undefined : r.count);
+  }
+
   private play(k: number): StepReport {
     const step = this.lesson.steps[k];
     const lm = this.lm;
@@ -107,6 +122,7 @@ class Player implements LessonPlayer {
         break;
       }
     }
+    lm.canonical();
     const m = lm.m;
     const shown = shownEvent(m, step.show);
     if (step.show) results.push(resolveShow(m, step.show));

@@ -88,6 +88,20 @@ export class LessonMachine {
     this.goToCount(this.count - n);
   }
 
+  /** Every guest idle at a quantum boundary, no typed input waiting: the end of the timeline as the session records it. */
+  get settled(): boolean {
+    return !this.m.suspended && this.m.isIdle() && this.m.inputsPending === 0;
+  }
+
+  /**
+   * A step ends in a canonical state: settled, or exactly the state after
+   * event #(count-1) as a seek gives it (the page's session and a recording's
+   * `view` show that state), even when a quantum boundary happened to be here.
+   */
+  canonical(): void {
+    if (!this.settled && !this.m.suspended && this.count > this.first) this.seekAfter(this.count - 1);
+  }
+
   /** Console input typed once every guest is idle, as `run --type` does; it lands when the machine next runs. */
   type(guest: number, text: string): void {
     this.runIdle();
