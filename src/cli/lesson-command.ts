@@ -4,6 +4,7 @@
  * step; exit 0 when every check holds, 1 when one fails, 2 for a malformed
  * lesson (one line naming the place) or bad usage.
  */
+import { fileURLToPath } from 'node:url';
 import { LESSON_CATALOG, lessonEntry } from '../lesson/catalog.ts';
 import { checkLesson, reportLines, type LessonReport } from '../lesson/check-lesson.ts';
 import { parseLesson, type Lesson } from '../lesson/schema.ts';
@@ -12,7 +13,7 @@ import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.ts';
 export const LESSON_USAGE = 'usage: lesson list [--json] | lesson check (FILE | ID | --all) [--json]';
 
 /** Where the built-in lessons live (public/lessons/, the files the page fetches). */
-export const LESSONS_DIR = new URL('../../public/lessons/', import.meta.url).pathname;
+export const LESSONS_DIR = fileURLToPath(new URL('../../public/lessons/', import.meta.url));
 
 type Loaded = { ok: true; lesson: Lesson; file: string } | { ok: false; error: string };
 
