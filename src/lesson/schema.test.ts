@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { parseLesson, validateLesson, Num } from './schema.ts';
 
 const base = () => ({
@@ -57,6 +58,10 @@ describe('lesson format', () => {
     expect(errorOf({ ...base(), start: { scenario: {}, preset: 'console' } })).toBe('start: Unrecognized key: "scenario"');
   });
 
+  it('quotes a key that is not a plain name in the place it names', () => {
+    expect(errorOf({ ...base(), steps: [{ say: 'x', expect: [{ event: { '': 1 } }] }] })).toMatch(/^steps\[0\]\.expect\[0\]\.event\[""\]: not a field of a trace event/);
+  });
+
   it('keeps say to the safe markdown subset and bounds the file', () => {
     expect(errorOf({ ...base(), steps: [{ say: 'click <b>here</b>' }] })).toBe('steps[0].say: say is markdown text: no HTML tags');
     expect(errorOf({ ...base(), steps: [{ say: 'see [this](javascript:alert(1))' }] })).toBe('steps[0].say: links in say must be https:// or #anchors');
@@ -81,5 +86,38 @@ describe('lesson format', () => {
     expect(schema.safeParse(0x1_0000_0000).success).toBe(false);
     expect(schema.safeParse('0x').success).toBe(false);
     expect(schema.safeParse(-1).success).toBe(false);
+  });
+});
+
+describe('malformed lessons (property)', () => {
+  const good = JSON.parse(readFileSync(new URL('../../public/lessons/02-console-output.json', import.meta.url), 'utf8')) as unknown;
+
+  /** Every path to a value inside a JSON document. */
+  function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
+    const out = [at];
+    if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...at, i])));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
+    return out;
+  }
+  const all = paths(good).filter((p) => p.length > 0);
+
+  function replaced(doc: unknown, path: (string | number)[], value: unknown): unknown {
+    const copy = structuredClone(doc) as Record<string | number, unknown>;
+    let o = copy;
+    for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+    o[path[path.length - 1]] = value;
+    return copy;
+  }
+
+  it('any value replaced anywhere gives a valid lesson or one line naming a place, never a throw', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...all), fc.jsonValue({ maxDepth: 2 }), (path, value) => {
+        const r = validateLesson(replaced(good, path, value));
+        if (r.ok) return;
+        expect(r.error.message).not.toContain('\n');
+        expect(r.error.message).toMatch(/^(\(lesson\)|[a-z_]+(\[\d+\]|\.[a-zA-Z_][\w-]*|\["(?:[^"\\]|\\.)*"\])*): \S/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

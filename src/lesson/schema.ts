@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { HYPERCALL_NAMES, LHREQ_NAMES, LGUEST_MAX_DEVICES, DEVICE_STATUS_BITS } from '../abi/constants.ts';
 import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
-import { formatPath, ScenarioSchema, type Result, type Scenario } from '../scenario/scenario.ts';
+import { ScenarioSchema, type Result, type Scenario } from '../scenario/scenario.ts';
 import { EVENT_FIELDS, EVENT_KINDS, type Match } from './match.ts';
 import { stepExtensions } from './extensions.ts';
 
@@ -261,6 +261,17 @@ function crossCheck(l: Lesson): Issue | null {
   return null;
 }
 
+/** `steps[3].expect[0].memory.addr`; a key that is not a plain name is quoted (`event[""]`), so the place reads unambiguously. */
+export function lessonPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(String(p))) out += out === '' ? String(p) : `.${String(p)}`;
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out || '(lesson)';
+}
+
 export interface LessonError {
   readonly code: 'bad-json' | 'invalid';
   /** One line: where and what. */
@@ -271,7 +282,7 @@ export function validateLesson(data: unknown): Result<Lesson, LessonError> {
   const r = lessonSchema().safeParse(data);
   const iss: Issue | null = r.success ? crossCheck(r.data) : { path: r.error.issues[0].path as (string | number)[], message: r.error.issues[0].message };
   if (iss === null && r.success) return { ok: true, value: r.data };
-  return { ok: false, error: { code: 'invalid', message: `${formatPath(iss!.path).replace('(scenario)', '(lesson)')}: ${iss!.message}` } };
+  return { ok: false, error: { code: 'invalid', message: `${lessonPath(iss!.path)}: ${iss!.message}` } };
 }
 
 export function parseLesson(text: string): Result<Lesson, LessonError> {
