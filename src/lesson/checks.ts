@@ -8,11 +8,11 @@
 import { LGUEST_DMA } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
-import { DEVICE_STATUS_BITS } from '../abi/constants.ts';
-import { bitNames } from '../abi/bits.ts';
+import { LGUEST_MAX_DEVICES } from '../abi/constants.ts';
 import { GuestFault } from '../hw/memory.ts';
 import type { Machine } from '../machine/machine.ts';
-import { decodeBindings, decodeDeviceTable } from '../machine/summary.ts';
+import { decodeBindingTable, type BindingFields } from '../views/bindings.ts';
+import { decodeDescriptor, DESC, type DescriptorFields } from '../views/device-desc.ts';
 import { hexAlt } from '../base/printf.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 import type { CheckResult } from './extensions.ts';
@@ -36,11 +36,28 @@ export function shownEvent(m: Machine, show: Show | undefined): number {
   return m.events.count - 1;
 }
 
+/** The guest's bound keys (the Host's binding table, through the same decoder as the page's keys panel). */
+function bindings(m: Machine, g: number): BindingFields[] {
+  const b = m.host.guests[g]!.bindings;
+  return decodeBindingTable(new DataView(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** The guest's non-empty descriptors, by slot (spec §1.4, §5.1). */
+function devices(m: Machine, g: number): (DescriptorFields & { index: number })[] {
+  const L = m.launchers[g];
+  const out: (DescriptorFields & { index: number })[] = [];
+  for (let i = 0; i < LGUEST_MAX_DEVICES; i++) {
+    const d = decodeDescriptor(L.memory.view, L.descPage + i * DESC.size);
+    if (d.type !== 0) out.push({ ...d, index: i });
+  }
+  return out;
+}
+
 /** Entries of the guest's bound lguest_dma arrays and the structs it sent or received into: the buffers a show may name. */
 function knownBuffers(m: Machine, guest: number): Set<number> {
   const size = layoutOf(LGUEST_DMA, m.scenario.arch as Arch).size;
   const out = new Set<number>();
-  for (const k of decodeBindings(m.host.guests[guest]!.bindings)) for (let j = 0; j < k.num; j++) out.add(Number(k.dmas) + j * size);
+  for (const k of bindings(m, guest)) for (let j = 0; j < k.num; j++) out.add(k.dmas + j * size);
   for (let i = 0; i < m.events.count; i++) {
     const e = eventJson(m.events, i);
     if (e.kind === 'hcall' && e.guest === guest && e.call === 'SEND_DMA') out.add(Number(e.ebx));
@@ -70,14 +87,14 @@ export function resolveShow(m: Machine, show: Show): CheckResult {
   }
   const g = show.guest;
   if ('key' in show) {
-    const keys = decodeBindings(m.host.guests[g]!.bindings).map((k) => k.key);
+    const keys = bindings(m, g).map((k) => hexAlt(k.key));
     const ok = keys.includes(hexAlt(show.key));
     return result(`show key ${hexAlt(show.key)} of guest ${g}`, ok, `bound keys: ${keys.join(', ') || 'none'}`);
   }
   if ('device' in show) {
-    const rows = decodeDeviceTable(m.launchers[g].memory.view, m.launchers[g].descPage);
+    const rows = devices(m, g);
     const ok = rows.some((r) => r.index === show.device);
-    return result(`show device ${show.device} of guest ${g}`, ok, `devices: ${rows.map((r) => `${r.index} ${r.type}`).join(', ') || 'none'}`);
+    return result(`show device ${show.device} of guest ${g}`, ok, `devices: ${rows.map((r) => `${r.index} ${r.typeName}`).join(', ') || 'none'}`);
   }
   const known = knownBuffers(m, g);
   const ok = known.has(show.buffer);
@@ -147,9 +164,9 @@ export function evaluateCheck(c: Check, s: CheckScope): CheckResult {
   if ('status' in c) {
     const { guest, device, bits } = c.status;
     const name = `status of guest ${guest} device ${device} is ${bits.join('|') || '0'}`;
-    const row = decodeDeviceTable(m.launchers[guest].memory.view, m.launchers[guest].descPage).find((r) => r.index === device);
+    const row = devices(m, guest).find((r) => r.index === device);
     if (!row) return result(name, false, `guest ${guest} has no device ${device}`);
-    const got = bitNames(row.status, DEVICE_STATUS_BITS);
+    const got = row.statusNames;
     const ok = got.length === bits.length && bits.every((b) => got.includes(b));
     return result(name, ok, `status ${row.status} (${got.join('|') || 'none'})`);
   }
