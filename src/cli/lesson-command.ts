@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LESSON_CATALOG, lessonEntry } from '../lesson/catalog.ts';
 import { checkLesson, reportLines, type LessonReport } from '../lesson/check-lesson.ts';
 import { parseLesson, type Lesson } from '../lesson/schema.ts';
+import { MAX_SCENARIO_CHARS } from '../scenario/scenario.ts';
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.ts';
 
 export const LESSON_USAGE = 'usage: lesson list [--json] | lesson check (FILE | ID | --all) [--json]';
@@ -20,9 +21,11 @@ type Loaded = { ok: true; lesson: Lesson; file: string } | { ok: false; error: s
 function load(file: string, io: CliIo): Loaded {
   let text: string;
   try {
-    text = new TextDecoder().decode(io.readFile(file));
+    // A lesson may carry a whole scenario: the same bound as a scenario file, checked before reading.
+    text = new TextDecoder().decode(io.readFile(file, MAX_SCENARIO_CHARS));
   } catch (e) {
-    return { ok: false, error: `${file}: cannot read: ${(e as Error).message}` };
+    const message = (e as Error).message;
+    return { ok: false, error: message.startsWith(file) ? message : `${file}: cannot read: ${message}` };
   }
   const r = parseLesson(text);
   return r.ok ? { ok: true, lesson: r.value, file } : { ok: false, error: `${file}: ${r.error.message}` };
