@@ -16,6 +16,7 @@ export type EventJson = Record<string, string | number>;
 export const EVENT_FIELDS: readonly string[] = [
   'i', 't', 'kind', 'guest', 'call', 'edx', 'ebx', 'ecx', 'ret', 'to', 'key', 'src', 'dst', 'bytes', 'irq', 'source',
   'dma', 'used_len', 'device', 'req', 'arg', 'old', 'status', 'reason', 'message', 'type', 'sector', 'moved', 'result',
+  'pid', 'waker',
 ];
 
 export const EVENT_KINDS: readonly string[] = Object.values(EVENT_KIND_NAMES);
