@@ -19,7 +19,8 @@ import { makeRecording, recordingScenario, validateRecording, type Recording } f
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { FrameCopy, LessonOpenResult, LessonStepView, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { LessonHost } from './lesson-host.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
 
@@ -428,6 +429,20 @@ export class Session implements SimApi {
   async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
     const { planQuiz } = await import('../quiz/generate.ts');
     return planQuiz(seed, opts);
+  }
+
+  /** Issue #13: the lesson player is its own chunk too, fetched when the first lesson opens. */
+  private lessons: LessonHost | null = null;
+
+  async lessonOpen(text: string, name: string): Promise<LessonOpenResult> {
+    const { LessonHost } = await import('./lesson-host.ts');
+    this.lessons ??= new LessonHost();
+    return this.lessons.open(text, name);
+  }
+
+  async lessonStep(k: number): Promise<LessonStepView> {
+    if (!this.lessons) throw new Error('no lesson is open');
+    return Promise.resolve(this.lessons.step(k));
   }
 
   reset(): LoadResult {
