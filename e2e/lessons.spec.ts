@@ -108,3 +108,20 @@ test('font scale 1.5: the terminal and the event log grow ≥ 1.4×; presenter m
   await page.getByTestId('presenter').click();
   await expect(page.getByTestId('font-scale')).toHaveValue('1');
 });
+
+test('a lesson file opens with open… like a scenario; a malformed one says where', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-idle', 'true');
+  const lesson = JSON.parse(readFileSync('public/lessons/02-console-output.json', 'utf8')) as { id: string };
+  lesson.id = 'my-console-lesson';
+  await page.getByTestId('scenario-file').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lesson)) });
+  await expect(panel(page)).toHaveAttribute('data-lesson', 'my-console-lesson');
+  await expectStepTicked(page, 0);
+  await page.getByTestId('lesson-next').click();
+  await expectStepTicked(page, 1);
+  // Not a built-in lesson: the URL cannot name it.
+  expect(new URL(page.url()).searchParams.get('lesson')).toBeNull();
+  (lesson as unknown as { steps: { say: string }[] }).steps[1].say = '<script>x</script>';
+  await page.getByTestId('scenario-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lesson)) });
+  await expect(page.getByTestId('load-error')).toContainText('bad.json: steps[1].say');
+});

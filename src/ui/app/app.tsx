@@ -92,7 +92,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
 
   return (
     <SimClientContext.Provider value={client}>
-      <div className={`app ${presenter ? 'presenter' : ''}`} data-font-scale={scale}>
+      <div className={`app ${presenter ? 'presenter' : ''}`} data-font-scale={scale} style={{ '--font-scale': scale } as React.CSSProperties}>
         <header>
           <Controls />
           <LessonPicker />

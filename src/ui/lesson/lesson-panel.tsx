@@ -74,7 +74,9 @@ export function LessonPanel(): React.JSX.Element | null {
           </p>
         )}
         {s && <LessonSay say={s.say} />}
-        {results.length > 0 && (
+      </div>
+      {results.length > 0 && (
+        <div className="lesson-proof">
           <ul className="lesson-checks" aria-label="What this step proves">
             {results.map((r, i) => (
               <li key={i} data-testid="lesson-check" data-ok={String(r.ok && !playing)} className={r.ok ? (playing ? 'pending' : 'ok') : 'bad'} title={r.saw}>
@@ -89,8 +91,8 @@ export function LessonPanel(): React.JSX.Element | null {
               </li>
             ))}
           </ul>
-        )}
-      </div>
+        </div>
+      )}
       <div className="lesson-nav">
         <button type="button" data-testid="lesson-prev" disabled={step === 0} onClick={() => void prevStep(client)} title="Previous step (PageUp; ← in this panel)">
           ◂ previous
