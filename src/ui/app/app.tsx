@@ -34,7 +34,7 @@ import { LessonPanel } from '../lesson/lesson-panel.tsx';
 import { LessonPicker, PresenterControls } from '../lesson/lesson-controls.tsx';
 import { lessonFromUrl, openLessonById } from '../lesson/lesson-actions.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
-import { usePresenter } from '../lesson/presenter-store.ts';
+import { usePresenter } from '../store/presenter-store.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);

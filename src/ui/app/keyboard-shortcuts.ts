@@ -10,7 +10,7 @@ import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
 import { nextStep, prevStep } from '../lesson/lesson-actions.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
-import { usePresenter } from '../lesson/presenter-store.ts';
+import { usePresenter } from '../store/presenter-store.ts';
 
 export interface Shortcut {
   /** KeyboardEvent.key values that trigger it. */

@@ -9,7 +9,7 @@ import { LESSON_CATALOG } from '../../lesson/catalog.ts';
 import { useSimClient } from '../client/use-shared-view.ts';
 import { openLessonById } from './lesson-actions.ts';
 import { useLesson } from './lesson-store.ts';
-import { FONT_SCALES, usePresenter, type FontScale } from './presenter-store.ts';
+import { FONT_SCALES, usePresenter, type FontScale } from '../store/presenter-store.ts';
 
 /** "lguest-bus" → "1. lguest bus": the picker's label (titles live in the files, fetched on demand). */
 export const lessonLabel = (k: number, id: string): string => `${k + 1}. ${id.replace(/-/g, ' ')}`;

@@ -12,7 +12,7 @@ import { ConsoleInputStatus } from './console-input-status.tsx';
 import { type FrameViews } from '../../client/frame-views.ts';
 import { useUi } from '../../store/store.ts';
 import type { Theme } from '../../store/view-slice.ts';
-import { TERM_FONT_PX, usePresenter } from '../../lesson/presenter-store.ts';
+import { TERM_FONT_PX, usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 /** Up to this many guests the consoles sit side by side; more get tabs. */

@@ -14,7 +14,7 @@ import type { SimClient } from '../../client/sim-client.ts';
 import { useUi } from '../../store/store.ts';
 import { usePickEvent } from './use-pick-event.ts';
 import { useQuiz } from '../../store/quiz-store.ts';
-import { usePresenter } from '../../lesson/presenter-store.ts';
+import { usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 /** Row height at font scale 1 (px); rows grow with the page's font scale (presenter mode). */
