@@ -104,6 +104,8 @@ test('font scale 1.5: the terminal and the event log grow ≥ 1.4×; presenter m
   for (const colorScheme of ['dark', 'light'] as const) {
     await page.emulateMedia({ colorScheme });
     expect(await axeProblems(page, '[data-testid="lesson"]'), colorScheme).toEqual([]);
+    // The whole page with the lesson open, in presenter mode.
+    expect(await axeProblems(page, 'body'), `${colorScheme}: page`).toEqual([]);
   }
   await page.getByTestId('presenter').click();
   await expect(page.getByTestId('font-scale')).toHaveValue('1');
