@@ -1,6 +1,6 @@
 /**
  * The README screenshots, one per preset at 1280×720 (projector size), into
- * docs/screenshot-<preset>.png, and an event caption (docs/screenshot-caption.png). Not part of `npm test` (playwright.config.ts
+ * docs/screenshot-<preset>.png, an event caption (docs/screenshot-caption.png) and a lesson step in presenter mode (docs/screenshot-lesson.png). Not part of `npm test` (playwright.config.ts
  * ignores this file unless SCREENSHOTS is set); refresh them with
  *   npx vite build && SCREENSHOTS=1 npx playwright test screenshots
  */
@@ -80,4 +80,17 @@ test('quiz', async ({ page }) => {
   await expect(page.getByTestId('quiz-result')).not.toContainText('playing');
   await page.mouse.move(0, 0);
   await shot(page, 'quiz');
+});
+
+test('lesson (presenter mode, 1.5×)', async ({ page }) => {
+  // Lesson 5 at the Futex Trick: the DMA that crossed between two guests, its receiving buffer selected.
+  await page.goto('/?lesson=network&step=4');
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-step', '4');
+  await expect(page.getByTestId('lesson')).toHaveAttribute('aria-busy', 'false');
+  await page.getByTestId('presenter').click();
+  await expect(page.getByTestId('font-scale')).toHaveValue('1.5');
+  await expect(page.locator('[data-testid="lesson-check"][data-ok="true"]').first()).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/screenshot-lesson.png' });
 });

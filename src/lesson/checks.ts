@@ -37,7 +37,7 @@ export function shownEvent(m: Machine, show: Show | undefined): number {
 }
 
 /** The guest's bound keys (the Host's binding table, through the same decoder as the page's keys panel). */
-function bindings(m: Machine, g: number): BindingFields[] {
+export function bindings(m: Machine, g: number): BindingFields[] {
   const b = m.host.guests[g]!.bindings;
   return decodeBindingTable(new DataView(b.buffer, b.byteOffset, b.byteLength));
 }

@@ -17,6 +17,9 @@ export const UiStateSchema = z
     key: z.string().max(64).optional(),
     event: z.number().int().min(0).optional(),
     tab: z.string().max(32).optional(),
+    /** The built-in lesson open at the time, and its step (issue #13): the link reopens the lesson there. */
+    lesson: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    step: z.number().int().min(0).max(1000).optional(),
   })
   .optional();
 

@@ -86,6 +86,38 @@ export interface FrameCopy {
   readonly sharedObjects: readonly ArrayBuffer[];
 }
 
+/** A lesson as the page's lesson panel shows it (issue #13). */
+export interface LessonView {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  /** Per step: its narration (markdown), whether "next" moves the machine, whether it goes back. */
+  readonly steps: readonly { readonly say: string; readonly moves: boolean; readonly back: boolean }[];
+}
+
+export type LessonOpenResult = { readonly ok: true; readonly lesson: LessonView } | { readonly ok: false; readonly error: string };
+
+/** What a step's `show` selects in the page (a key with its array: the Host's identity of a binding). */
+export type LessonHighlight =
+  | { readonly kind: 'event'; readonly index: number }
+  | { readonly kind: 'key'; readonly guest: number; readonly key: number; readonly dmas: number }
+  | { readonly kind: 'device'; readonly guest: number; readonly index: number }
+  | { readonly kind: 'buffer'; readonly guest: number; readonly gpa: number }
+  | { readonly kind: 'panel'; readonly name: string };
+
+export interface LessonStepView {
+  readonly step: number;
+  readonly ok: boolean;
+  /** The step's checks as `lesson check` judges them (a failed `do` first, then the show, then the expects). */
+  readonly results: readonly { readonly check: string; readonly ok: boolean; readonly saw: string }[];
+  /** Events after the step. */
+  readonly count: number;
+  readonly shown: number;
+  readonly highlight: LessonHighlight | null;
+  /** The step's state: load it to show it. */
+  readonly recording: Recording;
+}
+
 export interface SimApi {
   presets(): { name: string; description: string }[];
   load(src: LoadSource): LoadResult;
@@ -165,4 +197,8 @@ export interface SimApi {
   injectFault(count: number): void;
   /** A generated quiz question (issue #14), answered by running it; the generator loads on first use. */
   quiz(seed: number, opts: QuizOptions): Promise<QuizPlan>;
+  /** Open a lesson (its JSON text; `name` prefixes errors); the player loads on first use. */
+  lessonOpen(text: string, name: string): Promise<LessonOpenResult>;
+  /** Step k of the open lesson, played and checked by the same player as `lesson check`. */
+  lessonStep(k: number): Promise<LessonStepView>;
 }

@@ -22,7 +22,8 @@ import { makeRecording, type Recording } from '../trace/recording.ts';
 import { encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SimApi } from './api.ts';
+import type { FrameCopy, LessonOpenResult, LessonStepView, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SimApi } from './api.ts';
+import type { LessonHost } from './lesson-host.ts';
 import { liveWord } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET } from './sliced-replay.ts';
 import { REPLAY_AHEAD } from './session-core.ts';
@@ -101,6 +102,20 @@ export class Session extends Navigation implements SimApi {
   async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
     const { planQuiz } = await import('../quiz/generate.ts');
     return planQuiz(seed, opts);
+  }
+
+  /** Issue #13: the lesson player is its own chunk too, fetched when the first lesson opens. */
+  private lessons: LessonHost | null = null;
+
+  async lessonOpen(text: string, name: string): Promise<LessonOpenResult> {
+    const { LessonHost } = await import('./lesson-host.ts');
+    this.lessons ??= new LessonHost();
+    return this.lessons.open(text, name);
+  }
+
+  async lessonStep(k: number): Promise<LessonStepView> {
+    if (!this.lessons) throw new Error('no lesson is open');
+    return Promise.resolve(this.lessons.step(k));
   }
 
   reset(): LoadResult {

@@ -30,17 +30,30 @@ import { SimClientContext } from '../client/use-shared-view.ts';
 import { QuizButton, QuizPanel } from '../quiz/quiz-panel.tsx';
 import { quizFromUrl, startQuiz } from '../quiz/quiz-actions.ts';
 import { useQuiz } from '../store/quiz-store.ts';
+import { LessonPanel } from '../lesson/lesson-panel.tsx';
+import { LessonPicker, PresenterControls } from '../lesson/lesson-controls.tsx';
+import { lessonFromUrl, openLessonById } from '../lesson/lesson-actions.ts';
+import { useLesson } from '../lesson/lesson-store.ts';
+import { usePresenter } from '../store/presenter-store.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
   const theme = useUi((s) => s.theme);
   const quizOpen = useQuiz((s) => s.open);
+  const lessonOpen = useLesson((s) => s.lesson !== null);
+  const presenter = usePresenter((s) => s.presenter);
+  const scale = usePresenter((s) => s.scale);
   useKeyboardShortcuts(client);
   useLinkHash(client);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+
+  // The font scale (issue #13) is the root font size: every panel's text is in rem.
+  useEffect(() => {
+    document.documentElement.style.fontSize = scale === 1 ? '' : `${scale * 100}%`;
+  }, [scale]);
 
   useEffect(() => {
     let live = true;
@@ -49,6 +62,12 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
       // `?quiz=SEED`: quiz mode (issue #14), its scenario paused before the asked step.
       const quiz = quizFromUrl(window.location.search);
       if (quiz && (await startQuiz(client, quiz.seed, quiz.opts))) {
+        if (live) setReady(true);
+        return;
+      }
+      // `?lesson=ID&step=K`: that lesson at that step (issue #13).
+      const lesson = lessonFromUrl(window.location.search);
+      if (lesson && (await openLessonById(client, lesson.id, lesson.step))) {
         if (live) setReady(true);
         return;
       }
@@ -73,17 +92,20 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
 
   return (
     <SimClientContext.Provider value={client}>
-      <div className="app">
+      <div className={`app ${presenter ? 'presenter' : ''}`} data-font-scale={scale} style={{ '--font-scale': scale } as React.CSSProperties}>
         <header>
           <Controls />
+          <LessonPicker />
           <QuizButton />
           <ShareButton />
           <HelpButton />
+          <PresenterControls />
           <StatusBar />
         </header>
         <Notices />
         {ready ? (
-          <main className="workspace">
+          <main className={`workspace ${lessonOpen && !quizOpen ? 'with-lesson' : ''}`}>
+            {lessonOpen && !quizOpen && <LessonPanel />}
             {!quizOpen && <DeviceTable />}
             <KeysPanel />
             {quizOpen ? <QuizPanel /> : <ConsolePanel />}
@@ -152,5 +174,5 @@ function DropZone({ client }: { client: SimClient }): React.JSX.Element | null {
       window.removeEventListener('drop', onDrop);
     };
   }, [client]);
-  return over ? <div className="drop-overlay">drop a scenario JSON or a recording to load it</div> : null;
+  return over ? <div className="drop-overlay">drop a scenario JSON, a recording or a lesson to load it</div> : null;
 }

@@ -9,6 +9,9 @@ import { liveAt } from '../client/frame-views.ts';
 import type { SimClient } from '../client/sim-client.ts';
 import type { EventFilter } from '../../worker/api.ts';
 import { useUi } from '../store/store.ts';
+import { nextStep, prevStep } from '../lesson/lesson-actions.ts';
+import { useLesson } from '../lesson/lesson-store.ts';
+import { usePresenter } from '../store/presenter-store.ts';
 
 export interface Shortcut {
   /** KeyboardEvent.key values that trigger it. */
@@ -77,6 +80,37 @@ export const SHORTCUTS: readonly Shortcut[] = [
   jumpBy(['h', 'H'], 'h / H', 'next / previous hypercall', { kind: 'hcall' }),
   jumpBy(['d', 'D'], 'd / D', 'next / previous DMA transfer', { kind: 'dma' }),
   jumpBy(['i', 'I'], 'i / I', 'next / previous interrupt', { kind: 'irq_deliver' }),
+  {
+    // Presentation clickers send PageDown / PageUp (issue #13); ← / → do it too while the lesson panel has focus.
+    keys: ['PageDown'],
+    label: 'PageDown (→ in the lesson panel)',
+    does: 'next lesson step (plays its events slowly)',
+    run: (client) => {
+      if (!useLesson.getState().lesson) return false;
+      void nextStep(client);
+      return true;
+    },
+  },
+  {
+    keys: ['PageUp'],
+    label: 'PageUp (← in the lesson panel)',
+    does: 'previous lesson step',
+    run: (client) => {
+      if (!useLesson.getState().lesson) return false;
+      void prevStep(client);
+      return true;
+    },
+  },
+  {
+    keys: ['p', 'P'],
+    label: 'P',
+    does: 'presenter mode on / off (large text for a projector)',
+    run: () => {
+      const p = usePresenter.getState();
+      p.setPresenter(!p.presenter);
+      return true;
+    },
+  },
   {
     keys: ['?'],
     label: '?',

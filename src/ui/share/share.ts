@@ -29,6 +29,8 @@ import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
 import { followReplay } from './replay-progress.tsx';
 import type { InspectorTab } from '../store/view-slice.ts';
+import { isLessonShaped, openLessonById, openLessonText } from '../lesson/lesson-actions.ts';
+import { useLesson } from '../lesson/lesson-store.ts';
 
 /**
  * Longest fragment offered as a link (bytes). Browsers take far longer URLs,
@@ -58,6 +60,12 @@ export function currentSelection(): UiSelection {
   if (s.consoleGuest !== 0) ui.guest = s.consoleGuest;
   if (s.selKey) ui.key = keyToken(s.selKey);
   if (s.selEvent !== null) ui.event = s.selEvent;
+  // A built-in lesson's step (issue #13): old pages ignore nothing here, as old links simply lack it.
+  const l = useLesson.getState();
+  if (l.lesson && l.origin?.builtIn) {
+    ui.lesson = l.lesson.id;
+    ui.step = l.step;
+  }
   return ui;
 }
 
@@ -169,6 +177,12 @@ async function adoptRecording(client: SimClient, info: SessionInfo, name: (r: Re
   ui.setConsoleGuest(sel.guest !== undefined && sel.guest < info.guests.length ? sel.guest : 0);
   restoreSelection(client, info, sel);
   await client.api.setSpeed(ui.speed);
+  // A link made inside a lesson reopens it at that step, on the state the link replayed.
+  if (sel.lesson !== undefined) {
+    await openLessonById(client, sel.lesson, sel.step ?? 0, { load: false });
+    restoreSelection(client, info, sel);
+    return;
+  }
   // A recording shown before its end was paused there (seeking pauses): running would move it on.
   if (rec.view === undefined && mayRun) await client.api.run();
 }
@@ -229,12 +243,13 @@ export function isRecordingShaped(data: unknown): boolean {
   return o.v === 1 && Array.isArray(o.inputs);
 }
 
+/** The file's JSON when it is a recording or a lesson (null: load it as a scenario, which names any problem). */
 async function recordingIn(file: File): Promise<unknown> {
   // Empty or oversize files go to the scenario loader, which names the problem.
   if (file.size === 0 || file.size > MAX_SCENARIO_BYTES) return null;
   try {
     const data: unknown = JSON.parse(await file.text());
-    return isRecordingShaped(data) ? data : null;
+    return isRecordingShaped(data) || isLessonShaped(data) ? data : null;
   } catch {
     return null;
   }
@@ -247,6 +262,7 @@ async function recordingIn(file: File): Promise<unknown> {
 export async function openSessionFile(client: SimClient, file: File): Promise<boolean> {
   const data = await recordingIn(file);
   if (data === null) return loadScenarioFile(client, file);
+  if (isLessonShaped(data)) return openLessonText(client, JSON.stringify(data), file.name, false, 0);
   let r: LoadResult;
   try {
     r = await client.load({ kind: 'recording', recording: data as Recording, sliced: true });

@@ -16,6 +16,7 @@ import { ConsoleInputStatus } from './console-input-status.tsx';
 import { type FrameViews } from '../../client/frame-views.ts';
 import { useUi } from '../../store/store.ts';
 import type { Theme } from '../../store/view-slice.ts';
+import { TERM_FONT_PX, usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 /** Up to this many guests the consoles sit side by side; more get tabs. */
@@ -61,7 +62,7 @@ export function ConsolePanel(): React.JSX.Element {
       </h2>
       <div className={`panel-body consoles ${split ? 'split' : 'tabbed'}`}>
         {guests.map((g) => (
-          <div key={g.index} className={`console-cell ${split || g.index === shown ? '' : 'hidden'}`}>
+          <div key={g.index} className={`console-cell ${split || g.index === shown ? '' : 'hidden'} ${g.kernel === 'script' ? 'scripted' : ''}`}>
             {split && guests.length > 1 && <div className="console-label">guest {g.index}</div>}
             {g.kernel === 'script' && <div className="console-label dim">guest {g.index} is scripted: it prints nothing</div>}
             <GuestTerminal guest={g.index} />
@@ -77,13 +78,16 @@ function GuestTerminal({ guest }: { guest: number }): React.JSX.Element {
   const client = useSimClient();
   const box = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
+  const fits = useRef<() => void>(() => {});
   const theme = useUi((s) => s.theme);
+  const scale = usePresenter((s) => s.scale);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const t = new Terminal({
       fontFamily: '"DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace',
-      fontSize: 12,
+      // xterm sizes in pixels: the page's font scale (presenter mode) by hand.
+      fontSize: TERM_FONT_PX * usePresenter.getState().scale,
       scrollback: 5000,
       cursorBlink: false,
       theme: THEMES[useUi.getState().theme],
@@ -92,6 +96,9 @@ function GuestTerminal({ guest }: { guest: number }): React.JSX.Element {
     t.loadAddon(fit);
     t.open(el);
     term.current = t;
+    fits.current = () => {
+      if (el.offsetWidth > 0 && el.offsetHeight > 0) fit.fit();
+    };
     t.textarea?.setAttribute('aria-label', consoleLabel(guest));
     t.attachCustomKeyEventHandler((e) => {
       if (e.type === 'keydown' && e.ctrlKey && !e.altKey && !e.metaKey && (e.key === ']' || e.code === 'BracketRight')) {
@@ -120,5 +127,11 @@ function GuestTerminal({ guest }: { guest: number }): React.JSX.Element {
   useEffect(() => {
     if (term.current) term.current.options.theme = THEMES[theme];
   }, [theme]);
+  useEffect(() => {
+    const t = term.current;
+    if (!t || t.options.fontSize === TERM_FONT_PX * scale) return;
+    t.options.fontSize = TERM_FONT_PX * scale;
+    fits.current();
+  }, [scale]);
   return <div className="term-box" ref={box} data-testid="console" data-guest={guest} role="group" aria-label={consoleLabel(guest)} />;
 }

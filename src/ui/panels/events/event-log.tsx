@@ -15,9 +15,11 @@ import type { SimClient } from '../../client/sim-client.ts';
 import { useUi } from '../../store/store.ts';
 import { usePickEvent } from './use-pick-event.ts';
 import { useQuiz } from '../../store/quiz-store.ts';
+import { usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
-const ROW = 18;
+/** Row height at font scale 1 (px); rows grow with the page's font scale (presenter mode). */
+const ROW_PX = 18;
 /** Tallest scroll area used (px): browsers cap element heights around 16-33 million px. */
 const MAX_SCROLL = 4_000_000;
 
@@ -35,6 +37,7 @@ export function EventLog(): React.JSX.Element {
   const selEvent = useUi((s) => s.selEvent);
   // Quiz mode: the events that decided the answer (issue #14).
   const hot = useQuiz((s) => s.highlight);
+  const ROW = Math.round(ROW_PX * usePresenter((s) => s.scale));
   const pick = usePickEvent();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
