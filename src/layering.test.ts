@@ -17,11 +17,13 @@ const ALLOW: Readonly<Record<string, readonly string[]>> = {
   host: ['abi', 'core'],
   launcher: ['abi', 'core', 'host'],
   guest: ['abi', 'core'],
-  // The Machine wires Host, Launchers and guest programs together.
-  core: ['abi', 'host', 'launcher', 'guest'],
+  // The Machine wires Host, Launchers and guest programs together; the scenario schema compiles the line syntax.
+  core: ['abi', 'host', 'launcher', 'guest', 'scenario'],
+  // The script line syntax (DESIGN.md: scenario/ sits above guest/, below machine/).
+  scenario: ['abi', 'guest'],
   trace: ['abi', 'core'],
   worker: ['abi', 'core', 'guest', 'launcher', 'trace'],
-  ui: ['abi', 'core', 'worker', 'trace'],
+  ui: ['abi', 'core', 'scenario', 'worker', 'trace'],
   cli: ['abi', 'core', 'trace'],
 };
 
