@@ -5,7 +5,7 @@
  * link in the URL's fragment (share.ts) when there is one.
  */
 import React, { useEffect, useState } from 'react';
-import { ConsolePanel } from './console-panel.tsx';
+import { ConsoleArea } from './editor/console-area.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from './device-table.tsx';
 import { EventLog } from './event-log.tsx';
@@ -71,7 +71,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
           <main className="workspace">
             <DeviceTable />
             <KeysPanel />
-            <ConsolePanel />
+            <ConsoleArea />
             <Inspector />
             <Timeline />
             <EventLog />
