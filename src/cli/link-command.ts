@@ -3,8 +3,8 @@
  * fragment of a headless run; `replay FRAGMENT [--json]` replays one and
  * prints what `run` would (issue #5).
  */
-import { Machine } from '../core/machine.ts';
-import { summarize } from '../core/summary.ts';
+import { Machine } from '../machine/machine.ts';
+import { summarize } from '../machine/summary.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { makeRecording, recordingScenario } from '../trace/recording.ts';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.ts';

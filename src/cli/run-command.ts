@@ -4,11 +4,12 @@
  * (issue #3). Runs the Machine headless and prints each guest's console
  * output as it appears, prefixed per guest when there are several.
  */
-import { Machine } from '../core/machine.ts';
-import { EventKind } from '../core/events.ts';
-import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
-import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize } from '../core/summary.ts';
+import { SECTOR_SIZE } from '../abi/constants.ts';
+import { Machine } from '../machine/machine.ts';
+import { EventKind } from '../hw/events.ts';
+import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
+import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize } from '../machine/summary.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { EXIT_OK, EXIT_USAGE, unescapeInput, type CliIo } from './cli-io.ts';
@@ -117,7 +118,7 @@ export function loadScenario(o: RunOptions, io: CliIo): Parsed<Scenario> {
       return { ok: false, error: `${o.disk}: cannot read: ${(e as Error).message}` };
     }
     if (bytes.length > MAX_DISK_BYTES) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; the limit is ${MAX_DISK_BYTES} bytes (64 MiB)` };
-    if (bytes.length < 512) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; it needs at least one 512-byte sector` };
+    if (bytes.length < SECTOR_SIZE) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; it needs at least one ${SECTOR_SIZE}-byte sector` };
     scenario = withDisk(scenario, bytes);
   }
   return { ok: true, value: scenario };
@@ -129,7 +130,7 @@ function withDisk(s: Scenario, bytes: Uint8Array): Scenario {
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) b64 += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   b64 = btoa(b64);
-  const size = Math.ceil(bytes.length / 512) * 512;
+  const size = Math.ceil(bytes.length / SECTOR_SIZE) * SECTOR_SIZE;
   const guests = s.guests.map((g, i) => {
     if (i !== 0) return g;
     const devices = [...(g.devices ?? [])];

@@ -3,14 +3,14 @@
  * copy_data, lguest_address_ok and kill_guest; spec §2.1, §2.4). Guest 0 is
  * the receiver and guest 1 the sender, on one shared page mapped into both.
  * Scenario tests show the rule through scripted guests; property tests play
- * both guests from a bench machine (src/core/checklist-rig.ts).
+ * both guests from a bench machine (src/testing/checklist-rig.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
-import { bench, bindings, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, textAt, usedLen, valuesOf } from '../core/checklist-rig.ts';
-import { EventKind, IrqSource } from '../core/events.ts';
-import type { Machine } from '../core/machine.ts';
+import { bench, bindings, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, textAt, usedLen, valuesOf } from '../testing/checklist-rig.ts';
+import { EventKind, IrqSource } from '../hw/events.ts';
+import type { Machine } from '../machine/machine.ts';
 import type { Section } from '../guest/script-builders.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
 

@@ -3,8 +3,8 @@
  * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
  */
 import { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
-import { EventKind, IrqSource } from '../core/events.ts';
-import { hexAlt, u32 } from '../core/printf.ts';
+import { EventKind, IrqSource } from '../hw/events.ts';
+import { hexAlt, u32 } from '../base/printf.ts';
 import type { Host } from './host.ts';
 import { BINDING_WORDS, BW, type Lguest } from './lguest.ts';
 
@@ -130,7 +130,7 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
   }
   let n = 0;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
-    const len = v.getUint16(base + L.len + 2 * n, true);
+    const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
     // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { LGUEST_DEVICE_T_BLOCK, LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LGUEST_BLOCK_PAGE } from '../abi/structs.ts';
-import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, scenarioOf, textAt, usedLen, valuesOf } from '../core/checklist-rig.ts';
-import { EventKind } from '../core/events.ts';
-import { Machine } from '../core/machine.ts';
-import { defaultAllocator } from '../core/memory.ts';
+import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, scenarioOf, textAt, usedLen, valuesOf } from '../testing/checklist-rig.ts';
+import { EventKind } from '../hw/events.ts';
+import { Machine } from '../machine/machine.ts';
+import { defaultAllocator } from '../hw/memory.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { DevLguest, EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from './dev-lguest.ts';
+import { DevLguest, EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from '../host/lguest-user.ts';
 
 const MEM = 0x20000;
 const SHARED = 0x30000;

@@ -18,7 +18,7 @@
  * and the decoded recording is validated by RecordingSchema (zod).
  */
 import { deflateSync, Inflate } from 'fflate';
-import type { Result } from '../core/scenario.ts';
+import type { Result } from '../scenario/scenario.ts';
 import { RECORDING_VERSION, validateRecording, type Recording } from './recording.ts';
 
 /** The link encoding's version (independent of the recording's `v`). */

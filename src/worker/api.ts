@@ -3,7 +3,7 @@
  * comlink), and what it gets back. Everything else the UI learns by reading
  * shared memory (guest memory, binding tables, the live block, event chunks).
  */
-import type { MachineSummary } from '../core/summary.ts';
+import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
 
 export type LoadSource =

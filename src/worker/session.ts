@@ -4,17 +4,17 @@
  *
  * Time travel: `view` is the number of events shown. The machine is either
  * at a quantum boundary at the end of what has run (live), or suspended
- * mid-quantum by a seek (src/core/checkpoints.ts); running, stepping past
+ * mid-quantum by a seek (src/machine/checkpoints.ts); running, stepping past
  * the recorded end or typing first brings it back to a boundary.
  */
-import { PRESETS, PRESET_NAMES } from '../core/presets.ts';
-import { Machine } from '../core/machine.ts';
-import { Checkpoints } from '../core/checkpoints.ts';
-import { parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize, type MachineSummary } from '../core/summary.ts';
-import { defaultAllocator, type Allocator, type GuestMemory } from '../core/memory.ts';
+import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
+import { Machine } from '../machine/machine.ts';
+import { Checkpoints } from '../machine/checkpoints.ts';
+import { parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize, type MachineSummary } from '../machine/summary.ts';
+import { defaultAllocator, type Allocator, type GuestMemory } from '../hw/memory.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { NetDevice } from '../launcher/net-device.ts';
+import { NetDevice } from '../launcher/devices/net.ts';
 import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
