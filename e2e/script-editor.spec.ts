@@ -1,6 +1,20 @@
 /** The script editor (issue #14): type a script, run it, see each line's result; errors at their line as you type. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { waitIdle } from './page-helpers.ts';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside the script editor panel (run through evaluate, so the page's CSP is not in the way). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: string): Promise<{ violations: { id: string; help: string }[]; passes: unknown[] }> } }).axe;
+    const r = await axe.run('.script-editor-panel');
+    return r.passes.length === 0 ? ['axe checked nothing'] : r.violations.map((v) => `${v.id}: ${v.help} @ ${(v as unknown as { nodes: { target: string[]; failureSummary: string }[] }).nodes.map((n) => n.target.join(" ") + " " + n.failureSummary).join(" | ")}`);
+  });
+}
 
 const editorOf = (page: Page, guest: number): Locator => page.locator(`[data-testid="script-editor"][data-guest="${guest}"]`);
 const resultAt = (page: Page, guest: number, line: number): Locator => editorOf(page, guest).locator(`[data-testid="script-line-result"][data-line="${line}"]`);
@@ -31,6 +45,7 @@ test('an example opens in the editor with each line’s result beside it', async
   await expect(resultAt(page, 0, 7)).toHaveText('text "hello from guest 1"');
   await expect(resultAt(page, 1, 5)).toHaveText('values 0x12');
   await expect(editorOf(page, 0).locator('.cm-s-op').first()).toHaveText('dma');
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test('type a script, run it, see a step’s result; the link carries the source', async ({ page }) => {
@@ -62,6 +77,7 @@ test('a syntax error shows at its line as you type, and Run waits for it to be f
   await expect(err).toHaveAttribute('data-line', '3');
   await expect(err).toHaveText('line 3, col 13: expected u32, u16, u8 or text after the read address, not "u33"');
   await expect(page.getByTestId('script-run')).toBeDisabled();
+  expect(await axeViolations(page)).toEqual([]);
   // The editor underlines the bad token on line 3 and marks the line in its gutter.
   await expect(editorOf(page, 1).locator('.cm-lintRange-error')).toHaveText('u33');
   await expect(editorOf(page, 1).locator('.cm-lint-marker-error')).toHaveCount(1);

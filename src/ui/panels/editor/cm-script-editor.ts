@@ -179,7 +179,8 @@ export function createScriptEditor(parent: HTMLElement, o: ScriptEditorOptions):
           ...defaultKeymap,
           ...historyKeymap,
         ]),
-        EditorView.contentAttributes.of({ 'aria-label': o.label }),
+        // tabindex: the editable content is the scroller's keyboard stop (axe: scrollable-region-focusable).
+        EditorView.contentAttributes.of({ 'aria-label': o.label, tabindex: '0' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !silent) o.onChange(u.state.doc.toString());
         }),

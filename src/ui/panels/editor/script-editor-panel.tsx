@@ -143,7 +143,7 @@ function GuestEditor({ guest, hidden, run, onRun }: { guest: number; hidden: boo
       </div>
       <CodeEditor guest={guest} text={text} arch={arch} results={results} current={currentLine(results)} onChange={(t) => setText(guest, t)} onRun={onRun} />
       {first && (
-        <div className="script-error" role="status" data-testid="script-error" data-guest={guest} data-line={first.line}>
+        <div className="script-error" role="status" data-testid="script-error" data-guest={guest} data-line={first.line} title={formatSyntaxError(first)}>
           {formatSyntaxError(first)}
           {!compiled.ok && compiled.errors.length > 1 && <span className="dim"> (+{compiled.errors.length - 1} more)</span>}
         </div>
