@@ -189,10 +189,13 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   const irq = b[base + BW.interrupt];
   if (i !== num) {
     const dstDma = readSections(host, dst, entry, dstScratch);
-    // Step 3a: receiver checked first, then sender (§7.15).
-    if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return false;
+    // Step 3a: receiver checked first, then sender (§7.15). A failed check is
+    // not an early return: do_dma() returns 0 and dma_transfer() carries on
+    // with that count (io.c v2.6.23), so the sender's used_len becomes 0 and an
+    // empty source still takes the entry and raises the irq.
+    const checked = checkDmaList(host, dst, dstDma) && checkDmaList(host, src, srcDma);
     // Step 3c: walk both lists in parallel (§7.9, §7.10).
-    const count = copyData(src, srcDma, dst, dstDma);
+    const count = checked ? copyData(src, srcDma, dst, dstDma) : 0;
     host.bytesCopied += count;
     // Step 3d: the sender learns the count first (§7.11).
     host.writeU32(src, udma + L.usedLen, count);

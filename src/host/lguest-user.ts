@@ -46,9 +46,8 @@ export class DevLguest {
   guest: Lguest | null = null;
   /**
    * Processes blocked in a BREAK-on write until a BREAK-off write releases
-   * them (spec §3.1, §7.27). The write's 0 comes back when they are released;
-   * in this single-threaded simulator the caller goes on, and this set is the
-   * record of who would still be waiting.
+   * them (spec §3.1, §7.27). The Machine does not run a blocked Waker: it
+   * watches no terminal until it is released (a BREAK_WAIT event each way).
    */
   readonly breakWaiters = new Set<number>();
   /** The run loop has already returned ENOENT for this guest's death; read() now returns the reason (§3.2). */
@@ -64,7 +63,20 @@ export class DevLguest {
   /** write(fd, [req, ...args]) from process `pid`. */
   write(pid: number, req: number, args: readonly number[]): number {
     const ret = this.doWrite(pid, req, args);
-    this.host.emit(EventKind.LHREQ, this.guest?.index ?? 0xffffffff, req, args[0] ?? 0, ret >>> 0);
+    const g = this.guest;
+    this.host.emit(EventKind.LHREQ, g?.index ?? 0xffffffff, req, args[0] ?? 0, ret >>> 0);
+    if (req === LHREQ_BREAK && ret === 0 && g) {
+      // lguest_user.c break_guest_out(): BREAK on sleeps on break_wq until BREAK off wakes every sleeper.
+      if (g.breakOut) {
+        if (!this.breakWaiters.has(pid)) {
+          this.breakWaiters.add(pid);
+          this.host.emit(EventKind.BREAK_WAIT, g.index, pid, 1);
+        }
+      } else {
+        for (const w of this.breakWaiters) this.host.emit(EventKind.BREAK_WAIT, g.index, w, 0);
+        this.breakWaiters.clear();
+      }
+    }
     return ret;
   }
 
@@ -94,8 +106,6 @@ export class DevLguest {
       case LHREQ_BREAK:
         // BREAK on: the writer (the Waker) blocks until BREAK off releases it (§7.27).
         g!.breakOut = (args[0] ?? 0) !== 0;
-        if (g!.breakOut) this.breakWaiters.add(pid);
-        else this.breakWaiters.clear();
         return 0;
       default:
         return -EINVAL;

@@ -45,6 +45,12 @@ export const EventKind = {
   LAUNCHER_WARN: 15,
   /** The block device finished a request (spec §4.3). a=type (0 read, else write), b=sector, c=bytes asked, d=bytes moved, e=result (1 done, 2 error). */
   BLOCK_IO: 16,
+  /**
+   * A BREAK-on writer (the Waker) is blocked in its write() until the
+   * Launcher's BREAK off (spec §3.1, §7.27): b=1 when it blocks, b=0 when it
+   * is released. a=the writer's pid.
+   */
+  BREAK_WAIT: 17,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
@@ -65,6 +71,7 @@ export const EVENT_KIND_NAMES: Readonly<Record<number, string>> = {
   [EventKind.CONSOLE_INPUT]: 'console_input',
   [EventKind.LAUNCHER_WARN]: 'launcher_warn',
   [EventKind.BLOCK_IO]: 'block_io',
+  [EventKind.BREAK_WAIT]: 'break_wait',
 };
 
 export const IrqSource = { DMA: 0, LAUNCHER: 1 } as const;
@@ -226,6 +233,8 @@ export function eventToJson(ev: SimEvent, strings: readonly string[]): Record<st
       return { ...base, bytes: ev.a };
     case EventKind.CONSOLE_INPUT:
       return { ...base, bytes: ev.a, dst: hexAlt(ev.b) };
+    case EventKind.BREAK_WAIT:
+      return { ...base, pid: ev.a, waker: ev.b === 1 ? 'blocked' : 'released' };
     case EventKind.HALT:
       return base;
   }

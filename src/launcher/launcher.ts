@@ -166,14 +166,30 @@ export class Launcher {
   }
 
   /**
-   * The Waker saw the terminal readable (spec §3.3): BREAK on, read() says
-   * EAGAIN, the Launcher runs the console input handler, then BREAK off.
+   * The Waker saw the terminal readable (spec §3.3): it writes BREAK on and
+   * stays blocked in that write (DevLguest.breakWaiters) until the Launcher's
+   * BREAK off; the Launcher's next read() says EAGAIN (`serviceBreak`).
+   */
+  wakerBreak(wakerPid: number): void {
+    this.dev.write(wakerPid, LHREQ_BREAK, [1]);
+  }
+
+  /**
+   * read() said EAGAIN (spec §3.3): run the input handler of every ready
+   * device without blocking (here the console), then BREAK off releases the
+   * Waker.
+   */
+  serviceBreak(): void {
+    if (this.tty.length > 0) this.handleConsoleInput();
+    this.dev.write(this.pid, LHREQ_BREAK, [0]);
+  }
+
+  /**
    * handle_console_input (§4.2): GETDMA key 0, readv into the guest's buffer,
    * used_len = bytes, IRQ. No buffer → "console: no dma buffer!" and the
    * bytes read are discarded.
    */
-  handleConsoleInput(wakerPid: number): void {
-    this.dev.write(wakerPid, LHREQ_BREAK, [1]);
+  private handleConsoleInput(): void {
     const udma = this.write(LHREQ_GETDMA, [this.console.watchKey]);
     const m = this.memory;
     if (udma < 0) {
@@ -198,7 +214,6 @@ export class Launcher {
       this.host.emit(EventKind.CONSOLE_INPUT, this.guestIndex, n, udma);
       if (this.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     }
-    this.dev.write(this.pid, LHREQ_BREAK, [0]);
   }
 
   /** errx(): the Launcher exits; its guest goes with it (and its net slot lock). */

@@ -94,7 +94,7 @@ export type GuestRunState = 'running' | 'halted' | 'launcher' | 'done' | 'dead';
 
 /** Process ids: the Launcher of guest i is 1000+i, its Waker 2000+i (spec §3.3). */
 const launcherPid = (i: number): number => 1000 + i;
-const wakerPid = (i: number): number => 2000 + i;
+export const wakerPid = (i: number): number => 2000 + i;
 
 class Cpu implements GuestCpu {
   constructor(
@@ -210,6 +210,8 @@ export class Machine {
     const L = this.launchers[i];
     if (L.tty.length === 0) return false;
     const g = this.host.guests[i]!;
+    // A Waker blocked in BREAK on watches nothing until the Launcher's BREAK off (§7.27).
+    if (g.breakOut) return false;
     const irq = L.console.index + 1;
     return (g.pendingIrqs & (1 << irq)) === 0;
   }
@@ -218,7 +220,7 @@ export class Machine {
     const L = this.launchers[i];
     const g = this.host.guests[i]!;
     if (L.exitMessage !== null) return 'dead';
-    if (g.dead !== null || g.pendingDma !== null || this.consoleInputReady(i)) return 'launcher';
+    if (g.dead !== null || g.pendingDma !== null || g.breakOut || this.consoleInputReady(i)) return 'launcher';
     if (g.pendingHcall !== null) return 'running';
     if (this.finished[i]) return 'done';
     if (g.halted) return deliverableIrqs(this.host, g) !== 0 ? 'running' : 'halted';
@@ -308,6 +310,11 @@ export class Machine {
         L.dev.completeDma();
         return 'ran';
       }
+      if (r?.kind === 'again') {
+        // EAGAIN: the Waker is blocked in its BREAK on; the Launcher polls its inputs and releases it.
+        L.serviceBreak();
+        return 'ran';
+      }
       if (g.pendingHcall !== null) {
         // read() again after the Launcher's output: the trapped call runs now (spec §3.2 step 1).
         const eax = resumeHypercall(this.host, g);
@@ -315,7 +322,7 @@ export class Machine {
         return 'ran';
       }
       if (this.consoleInputReady(i)) {
-        L.handleConsoleInput(wakerPid(i));
+        L.wakerBreak(wakerPid(i));
         return 'ran';
       }
       const irq = maybeDoInterrupt(this.host, g);
@@ -436,6 +443,10 @@ export class Machine {
       g.pendingDma = gs.pendingDma;
       g.pendingHcall = gs.pendingHcall;
       g.breakOut = gs.breakOut;
+      // Only the Machine's Waker writes BREAK on, so a set break_out means it is the one blocked.
+      const waiters = this.launchers[i].dev.breakWaiters;
+      waiters.clear();
+      if (gs.breakOut) waiters.add(wakerPid(i));
       g.nextHcall = gs.nextHcall;
       g.noirqStart = gs.noirqStart;
       g.noirqEnd = gs.noirqEnd;

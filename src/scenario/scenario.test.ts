@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Machine } from '../machine/machine.ts';
 import { parseScenario, MAX_DISK_BYTES } from './scenario.ts';
 import { PRESETS } from './presets.ts';
 import { validateScenario } from './scenario.ts';
@@ -26,5 +28,27 @@ describe('scenario validation names the place of each problem', () => {
     expect(msg(`{"guests": [{"devices": [{"type": "block", "size": ${MAX_DISK_BYTES + 512}}]}]}`)).toMatch(/^guests\[0\]\.devices\[0\]\.size: disk images are limited to 67108864 bytes/);
     expect(msg('{"guests": [{}], "shared": [{"pages": 1, "map": [{"guest": 3, "gpa": 4096}]}]}')).toBe('shared[0].map[0].guest: no guest 3');
     expect(msg('{"guests": [{"memory": 65536}], "shared": [{"pages": 1, "map": [{"guest": 0, "gpa": 65536}]}]}')).toMatch(/^shared\[0\]\.map\[0\]\.gpa: overlaps the descriptor\/device pages/);
+  });
+
+  it('accepts a disk image exactly when it decodes as base64 (no atob error after validation)', () => {
+    expect(msg('{"guests": [{"devices": [{"type": "block", "image": "A"}]}]}')).toMatch(/^guests\[0\]\.devices\[0\]\.image: image must be base64/);
+    const decodes = (b: string): boolean => {
+      try {
+        atob(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const b64 = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'), maxLength: 40 });
+    fc.assert(
+      fc.property(b64, fc.constantFrom('', '=', '=='), (body, pad) => {
+        const image = body + pad;
+        const r = validateScenario({ guests: [{ devices: [{ type: 'block', image }] }] });
+        expect(r.ok).toBe(decodes(image));
+        if (r.ok) expect(() => new Machine(r.value)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -50,6 +50,8 @@ export const BlockDeviceSchema = z.strictObject({
     .string()
     .max(Math.ceil(MAX_DISK_BYTES / 3) * 4, { message: `disk images are limited to ${MAX_DISK_BYTES} bytes (64 MiB); use a smaller image` })
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'image must be base64' })
+    // atob's rule (forgiving-base64 decode): with padding the length is a multiple of 4; without, it is never 4n+1.
+    .refine((b) => (b.endsWith('=') ? b.length % 4 === 0 : b.length % 4 !== 1), { message: 'image must be base64: its length does not fit base64 (a character missing or extra?)' })
     .optional(),
 });
 

@@ -1461,15 +1461,18 @@ class Auditor {
       const dst = this.preDma(rt.g, entry, window);
       const srcOk = this.phys.addressOk(g, udma, L.size);
       const src = srcOk ? this.preDma(g, udma, window) : null;
+      // An unreadable sender struct reads as zeros (an empty source): that is a delivery, not an abort.
+      if (!src || src.len[0] === 0) {
+        this.fail(`SEND_DMA of an empty source on key ${hex(key)} to guest ${rt.g} (free entry ${hex(entry)}) produced no DMA (spec §2.4 step 3e: only a non-empty source aborts)`);
+        return;
+      }
+      // A failed check_dma_list is a count of 0, not an early return (io.c v2.6.23 do_dma/dma_transfer):
+      // the owner dies and the non-empty source aborts at step 3e, after step 3d wrote 0 to the sender.
       if (this.badSection(rt.g, dst) !== null) {
         if (!killOk(rt.g)) this.fail(`SEND_DMA: guest ${rt.g}'s entry ${hex(entry)} has a bad section, yet nobody was killed (spec §7.15)`);
-        return;
-      }
-      if (!src || this.badSection(g, src) !== null) {
+      } else if (this.badSection(g, src) !== null) {
         if (!killOk(g)) this.fail(`SEND_DMA: the sender's struct at ${hex(udma)} is bad, yet it was not killed (spec §7.15)`);
-        return;
-      }
-      if (!(src.len[0] !== 0 && dst.len[0] === 0)) {
+      } else if (dst.len[0] !== 0) {
         this.fail(`SEND_DMA on key ${hex(key)} that guest ${rt.g} bound (free entry ${hex(entry)}) produced no DMA, DMA_FULL or KILL (spec §2.4)`);
         return;
       }
@@ -1534,8 +1537,9 @@ class Auditor {
     const srcOk = this.phys.addressOk(s, c, L.size);
     const src: Sections = srcOk ? this.preDma(s, c, batch) : { len: new Array<number>(16).fill(0), addr: new Array<number>(16).fill(0) };
     const bad = this.badSection(a, dst) ?? this.badSection(s, src);
-    if (bad) {
-      this.fail(`DMA copied although section ${bad} breaks check_dma_list (spec §7.15: "bad DMA entry" kills its owner)`);
+    // A failed check is a count of 0 (do_dma), so only an empty source gets this far: it takes the entry with 0 bytes.
+    if (bad && (src.len[0] !== 0 || e !== 0)) {
+      this.fail(`DMA of ${e} bytes although section ${bad} breaks check_dma_list (spec §7.15: the count is 0 and a non-empty source aborts)`);
       return;
     }
     // §7.9, §7.10: walk both lists, min(rest of source section, rest of destination section) per step.
@@ -2146,7 +2150,8 @@ describe('the auditor rejects wrong behaviour', () => {
         wrapQuantum(m, (i, q) => {
           const L = m.launchers[i];
           if (resuming(m, i) && L.ttyPending > 0) {
-            L.handleConsoleInput(2000 + i);
+            L.wakerBreak(2000 + i);
+            L.serviceBreak();
             return 'ran';
           }
           return q(i);

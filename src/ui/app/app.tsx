@@ -8,12 +8,15 @@ import React, { useEffect, useState } from 'react';
 import { ConsoleArea } from '../panels/editor/console-area.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from '../panels/devices/device-table.tsx';
+import { EventCaptionBar } from '../panels/caption/event-caption-bar.tsx';
 import { EventLog } from '../panels/events/event-log.tsx';
 import { FaultBanner } from './fault-banner.tsx';
+import { HelpButton, HelpOverlay } from './help-overlay.tsx';
 import { Inspector } from '../panels/inspector/inspector.tsx';
 import { KeysPanel } from '../panels/keys/keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
 import { LinkErrorNotice } from '../share/link-error-notice.tsx';
+import { ReplayProgressBar } from '../share/replay-progress.tsx';
 import { useKeyboardShortcuts } from './keyboard-shortcuts.ts';
 import { loadPreset } from '../client/session-actions.ts';
 import { hashFragment, openLink, openSessionFile } from '../share/share.ts';
@@ -24,10 +27,14 @@ import { useUi } from '../store/store.ts';
 import { Timeline } from '../timeline/timeline.tsx';
 import { useLinkHash } from '../share/use-link-hash.ts';
 import { SimClientContext } from '../client/use-shared-view.ts';
+import { QuizButton, QuizPanel } from '../quiz/quiz-panel.tsx';
+import { quizFromUrl, startQuiz } from '../quiz/quiz-actions.ts';
+import { useQuiz } from '../store/quiz-store.ts';
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
   const theme = useUi((s) => s.theme);
+  const quizOpen = useQuiz((s) => s.open);
   useKeyboardShortcuts(client);
   useLinkHash(client);
 
@@ -39,6 +46,12 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
     let live = true;
     const preset = new URLSearchParams(window.location.search).get('preset') ?? 'console';
     void (async () => {
+      // `?quiz=SEED`: quiz mode (issue #14), its scenario paused before the asked step.
+      const quiz = quizFromUrl(window.location.search);
+      if (quiz && (await startQuiz(client, quiz.seed, quiz.opts))) {
+        if (live) setReady(true);
+        return;
+      }
       // A share link: replay it; a bad one is reported and the default session starts as usual.
       const fragment = hashFragment();
       if (fragment !== '' && (await openLink(client, fragment, preset === 'console' ? 'Showing the default console session instead.' : `Showing the ${preset} preset instead.`)) === 'opened') {
@@ -63,15 +76,17 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
       <div className="app">
         <header>
           <Controls />
+          <QuizButton />
           <ShareButton />
+          <HelpButton />
           <StatusBar />
         </header>
         <Notices />
         {ready ? (
           <main className="workspace">
-            <DeviceTable />
+            {!quizOpen && <DeviceTable />}
             <KeysPanel />
-            <ConsoleArea />
+            {quizOpen ? <QuizPanel /> : <ConsoleArea />}
             <Inspector />
             <Timeline />
             <EventLog />
@@ -79,6 +94,8 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         ) : (
           <main className="loading">starting the simulated host…</main>
         )}
+        {ready && <EventCaptionBar />}
+        <HelpOverlay />
         <DropZone client={client} />
       </div>
     </SimClientContext.Provider>
@@ -92,6 +109,7 @@ function Notices(): React.JSX.Element {
     <div className="notices">
       <FaultBanner />
       <LinkErrorNotice />
+      <ReplayProgressBar />
       {loadError !== null && (
         <div className="load-error" role="alert" data-testid="load-error">
           <span>Could not load: {loadError}</span>

@@ -1,7 +1,7 @@
 /** The event digest over a Session's event chunks: kills, block requests, rescans after time travel. */
 import { describe, expect, it } from 'vitest';
 import { Session, type SessionHost } from '../../worker/session.ts';
-import { EventDigest } from './event-digest.ts';
+import { EventDigest, killReasons } from './event-digest.ts';
 import { makeViews } from './frame-views.ts';
 
 const host: SessionHost = { now: () => 0, defer: () => {}, later: () => {} };
@@ -64,5 +64,14 @@ describe('EventDigest', () => {
     expect(d.dmaTransfers).toBeGreaterThanOrEqual(2);
     // guest 1's first receive entry (lguest_dma[8] at 0x6000) got the echo request.
     expect(d.flashOf(1, 0x6000)?.at).toBe(1000);
+  });
+});
+
+describe('killReasons', () => {
+  it('shows a CRASH reason made of UTF-8 bytes as the text those bytes spell', () => {
+    const reason = String.fromCharCode(...new TextEncoder().encode('CRASH: héllo'));
+    const got = killReasons([{ kind: 'kill', guest: 0, str: 0, index: 5 }, { kind: 'exit', guest: 1, str: 0, index: 6 }], [reason]);
+    expect(got.get(0)).toBe('CRASH: héllo');
+    expect(got.get(1)).toBe('launcher exited: CRASH: héllo');
   });
 });

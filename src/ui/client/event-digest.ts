@@ -15,6 +15,7 @@ import { EV, EVENT_CHUNK, EVENT_WORDS, EventKind } from '../../hw/events.ts';
 import type { SessionInfo } from '../../worker/api.ts';
 import { decodeBlockPage } from './struct-decoders.ts';
 import type { FrameViews } from './frame-views.ts';
+import { bytesAsText } from '../../base/byte-text.ts';
 
 export interface KillRecord {
   readonly index: number;
@@ -55,8 +56,9 @@ interface BlockDev {
 /** guest → its first kill reason (the Host keeps only the first, spec §2.1), else its Launcher's exit message. */
 export function killReasons(kills: readonly KillRecord[], strings: readonly string[]): Map<number, string> {
   const out = new Map<number, string>();
-  for (const k of kills) if (k.kind === 'kill' && !out.has(k.guest)) out.set(k.guest, strings[k.str] ?? '…');
-  for (const k of kills) if (k.kind === 'exit' && !out.has(k.guest)) out.set(k.guest, `launcher exited: ${strings[k.str] ?? '…'}`);
+  // The reason is the kernel's bytes: shown as a UTF-8 terminal shows them (src/base/byte-text.ts).
+  for (const k of kills) if (k.kind === 'kill' && !out.has(k.guest)) out.set(k.guest, bytesAsText(strings[k.str] ?? '…'));
+  for (const k of kills) if (k.kind === 'exit' && !out.has(k.guest)) out.set(k.guest, `launcher exited: ${bytesAsText(strings[k.str] ?? '…')}`);
   return out;
 }
 

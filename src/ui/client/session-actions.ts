@@ -19,8 +19,8 @@ export function inspectorFor(info: SessionInfo): InspectorTab {
   return 'bytes';
 }
 
-/** After a load: show its error (the old session stays), or reset the view for the new session and run it. */
-export async function adopt(client: SimClient, r: LoadResult, name: string): Promise<boolean> {
+/** After a load: show its error (the old session stays), or reset the view for the new session and run it (a quiz keeps it paused). */
+export async function adopt(client: SimClient, r: LoadResult, name: string, opts: { run?: boolean } = {}): Promise<boolean> {
   const ui = useUi.getState();
   if (!r.ok) {
     ui.setLoadError(r.error);
@@ -35,7 +35,7 @@ export async function adopt(client: SimClient, r: LoadResult, name: string): Pro
   // A share link in the URL (share.ts) no longer describes what is shown: drop it, so a reload shows this.
   if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);
   await client.api.setSpeed(ui.speed);
-  await client.api.run();
+  if (opts.run !== false) await client.api.run();
   return true;
 }
 

@@ -27,6 +27,7 @@ import type { KeyRef } from '../store/selection-slice.ts';
 import { inspectorFor, loadScenarioFile } from '../client/session-actions.ts';
 import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
+import { followReplay } from './replay-progress.tsx';
 import type { InspectorTab } from '../store/view-slice.ts';
 
 /**
@@ -156,7 +157,7 @@ function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection
 }
 
 /** After a recording loaded: the view its author had; paused at the shown event, or running when it was the end. */
-async function adoptRecording(client: SimClient, info: SessionInfo, name: (r: Recording) => string): Promise<void> {
+async function adoptRecording(client: SimClient, info: SessionInfo, name: (r: Recording) => string, mayRun = true): Promise<void> {
   const rec = await client.api.recording();
   const ui = useUi.getState();
   const sel: UiSelection = rec.ui ?? {};
@@ -169,7 +170,24 @@ async function adoptRecording(client: SimClient, info: SessionInfo, name: (r: Re
   restoreSelection(client, info, sel);
   await client.api.setSpeed(ui.speed);
   // A recording shown before its end was paused there (seeking pauses): running would move it on.
-  if (rec.view === undefined) await client.api.run();
+  if (rec.view === undefined && mayRun) await client.api.run();
+}
+
+/**
+ * Wait for the worker's sliced replay (the progress bar shows meanwhile). A
+ * replay cancelled or stopped at the page's budget is shown where it stopped,
+ * paused, with a message; one that threw is a failure.
+ */
+async function replayed(client: SimClient, report: (message: string) => void): Promise<'done' | 'stopped' | 'failed'> {
+  const p = await followReplay(client);
+  if (p.state === 'done') return 'done';
+  if (p.state === 'failed') {
+    report(`replaying the recording failed: ${p.message ?? 'unknown error'}`);
+    return 'failed';
+  }
+  const of = p.target > 0 ? ` of ${p.target}` : '';
+  report(p.state === 'cancelled' ? `the replay was cancelled at event ${p.done}${of}` : (p.message ?? `the replay stopped at event ${p.done}`));
+  return 'stopped';
 }
 
 const linkName = (r: Recording): string => r.preset ?? `link: ${r.scenario?.name ?? 'scenario'}`;
@@ -185,7 +203,7 @@ export async function openLink(client: SimClient, fragment: string, instead: str
   const ui = useUi.getState();
   let r: LoadResult;
   try {
-    r = await client.load({ kind: 'link', fragment });
+    r = await client.load({ kind: 'link', fragment, sliced: true });
   } catch (e) {
     ui.setLinkError({ message: `link: replaying the recording failed: ${e instanceof Error ? e.message : String(e)}`, instead });
     return 'failed';
@@ -195,7 +213,9 @@ export async function openLink(client: SimClient, fragment: string, instead: str
     return 'refused';
   }
   ui.setLinkError(null);
-  await adoptRecording(client, r.info, linkName);
+  const how = await replayed(client, (message) => ui.setLinkError({ message: `link: ${message}`, instead: 'Showing the session where the replay stopped, paused.' }));
+  if (how === 'failed') return 'failed';
+  await adoptRecording(client, r.info, linkName, how === 'done');
   return 'opened';
 }
 
@@ -229,7 +249,7 @@ export async function openSessionFile(client: SimClient, file: File): Promise<bo
   if (data === null) return loadScenarioFile(client, file);
   let r: LoadResult;
   try {
-    r = await client.load({ kind: 'recording', recording: data as Recording });
+    r = await client.load({ kind: 'recording', recording: data as Recording, sliced: true });
   } catch (e) {
     r = { ok: false, error: `replaying the recording failed: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -237,7 +257,15 @@ export async function openSessionFile(client: SimClient, file: File): Promise<bo
     useUi.getState().setLoadError(`${file.name}: ${r.error}`);
     return false;
   }
-  await adoptRecording(client, r.info, () => `file: ${file.name}`);
+  let said = '';
+  const how = await replayed(client, (message) => (said = message));
+  if (how === 'failed') {
+    useUi.getState().setLoadError(`${file.name}: ${said}`);
+    return false;
+  }
+  await adoptRecording(client, r.info, () => `file: ${file.name}`, how === 'done');
+  // After adoptRecording (which clears the load error): where the replay stopped, and why.
+  if (how === 'stopped') useUi.getState().setLoadError(`${file.name}: ${said}; showing the session where it stopped, paused`);
   const url = new URL(window.location.href);
   url.searchParams.delete('preset');
   url.hash = '';

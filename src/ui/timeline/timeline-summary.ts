@@ -25,7 +25,7 @@ export const TIMELINE_CATEGORIES = [
   { id: 'dma', label: 'DMA copy', kinds: [EventKind.DMA] },
   { id: 'dma-full', label: 'DMA: buffers full', kinds: [EventKind.DMA_FULL] },
   { id: 'irq', label: 'interrupt', kinds: [EventKind.IRQ_RAISE, EventKind.IRQ_DELIVER] },
-  { id: 'launcher', label: 'launcher request', kinds: [EventKind.LAUNCHER_READ, EventKind.LAUNCHER_OUTPUT, EventKind.LHREQ, EventKind.BLOCK_IO] },
+  { id: 'launcher', label: 'launcher request', kinds: [EventKind.LAUNCHER_READ, EventKind.LAUNCHER_OUTPUT, EventKind.LHREQ, EventKind.BLOCK_IO, EventKind.BREAK_WAIT] },
   { id: 'input', label: 'input', kinds: [EventKind.INPUT, EventKind.CONSOLE_INPUT] },
   { id: 'kill', label: 'kill / exit', kinds: [EventKind.KILL, EventKind.LAUNCHER_EXIT] },
   { id: 'other', label: 'halt, status, warning', kinds: [EventKind.HALT, EventKind.STATUS, EventKind.LAUNCHER_WARN] },

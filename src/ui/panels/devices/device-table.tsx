@@ -10,6 +10,7 @@ import { type FrameViews, hex } from '../../client/frame-views.ts';
 import { useUi } from '../../store/store.ts';
 import { type DescriptorRow, decodeDescriptors, decodeLive } from '../../client/struct-decoders.ts';
 import { useSharedView } from '../../client/use-shared-view.ts';
+import { Term } from '../../glossary/term.tsx';
 
 const CHIP_LABEL: Readonly<Record<string, string>> = {
   ACKNOWLEDGE: 'ACK',
@@ -36,7 +37,10 @@ export function DeviceTable(): React.JSX.Element {
   return (
     <section className="panel device-table" data-testid="device-table" aria-label="Device descriptor table">
       <h2>
-        Device descriptors <span className="sub">struct lguest_device_desc[16] at the descriptor page</span>
+        Device descriptors{' '}
+        <span className="sub">
+          struct lguest_device_desc[16] at the <Term id="descriptor-page">descriptor page</Term>
+        </span>
       </h2>
       <div className="panel-body">
         {tables.map((t) => (

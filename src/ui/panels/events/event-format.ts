@@ -4,22 +4,17 @@
  * (eventToJson), so the log says what `--trace` says.
  */
 import { LHCALL_BIND_DMA, LHCALL_SEND_DMA, LHREQ_GETDMA, PAGE_SHIFT, PAGE_SIZE } from '../../../abi/constants.ts';
-import { EVENT_KIND_NAMES, EventKind, eventToJson, type SimEvent } from '../../../hw/events.ts';
+import { EVENT_KIND_NAMES, EventKind, type SimEvent } from '../../../hw/events.ts';
 import type { SelectionSlice } from '../../store/selection-slice.ts';
 import { type FrameViews } from '../../client/frame-views.ts';
 import { type BindingRow, decodeBindings } from '../../client/struct-decoders.ts';
+import { eventWords, eventWordsText } from '../../../views/register-labels.ts';
 
 export const kindName = (kind: number): string => EVENT_KIND_NAMES[kind] ?? `kind ${kind}`;
 
-/** "call=BIND_DMA edx=0x40000 …": the event's fields after index, time, kind and guest. */
+/** "call=BIND_DMA key=0x40000 …": the event's fields after index, time, kind and guest, with readable names (views/register-labels.ts). */
 export function eventDetail(ev: SimEvent, strings: readonly string[]): string {
-  const j = eventToJson(ev, strings);
-  const parts: string[] = [];
-  for (const [k, val] of Object.entries(j)) {
-    if (k === 'i' || k === 't' || k === 'kind' || k === 'guest') continue;
-    parts.push(`${k}=${val}`);
-  }
-  return parts.join(' ');
+  return eventWordsText(eventWords(ev, strings));
 }
 
 /** The binding of `guest` whose array holds the struct at `entry`. */

@@ -8,10 +8,12 @@
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
 import { type FrameViews, liveAt } from '../../client/frame-views.ts';
-import { eventDetail, kindName } from './event-format.ts';
+import { kindName } from './event-format.ts';
+import { EventWords } from './event-words.tsx';
 import type { SimClient } from '../../client/sim-client.ts';
 import { useUi } from '../../store/store.ts';
 import { usePickEvent } from './use-pick-event.ts';
+import { useQuiz } from '../../store/quiz-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 const ROW = 18;
@@ -30,6 +32,8 @@ export function EventLog(): React.JSX.Element {
   const follow = useUi((s) => s.followLog);
   const setFollow = useUi((s) => s.setFollowLog);
   const selEvent = useUi((s) => s.selEvent);
+  // Quiz mode: the events that decided the answer (issue #14).
+  const hot = useQuiz((s) => s.highlight);
   const pick = usePickEvent();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -102,7 +106,7 @@ export function EventLog(): React.JSX.Element {
     rows.push(
       <div
         key={i - first}
-        className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''}`}
+        className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''} ${hot.includes(i) ? 'quiz-hot' : ''}`}
         style={{ height: ROW }}
         data-index={i}
         onClick={() => pick(i)}
@@ -111,7 +115,9 @@ export function EventLog(): React.JSX.Element {
         <span className="ev-t">{ev.time}</span>
         <span className="ev-g">g{ev.guest === 0xffffffff ? '?' : ev.guest}</span>
         <span className="ev-k">{kind}</span>
-        <span className="ev-d">{eventDetail(ev, client.strings)}</span>
+        <span className="ev-d">
+          <EventWords ev={ev} strings={client.strings} />
+        </span>
       </div>,
     );
   }
