@@ -79,10 +79,11 @@ export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; disp
  * never one object graph or one ~200 MB string (the page saves the pieces as
  * one Blob). Concatenated, they parse to exactly toChromeTrace(log).
  */
-export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192): Generator<string> {
+export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192, to = log.count): Generator<string> {
   const guests = new Set<number>();
   let part = `{"traceEvents":[${HEAD.map((e) => JSON.stringify(e)).join(',')}`;
-  for (let i = 0; i < log.count; i++) {
+  // `to` may reach past the shown count up to what the timeline recorded (an export of "everything").
+  for (let i = 0; i < to; i++) {
     const ev = log.get(i);
     if (ev.guest !== 0xffffffff) guests.add(ev.guest);
     part += `,${JSON.stringify(instantOf(ev, log.strings))}`;

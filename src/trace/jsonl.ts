@@ -12,10 +12,10 @@ export function toJsonLines(log: EventLog): string {
 }
 
 /** toJsonLines(log) in pieces of `linesPerPart` lines (a big export is never one string). */
-export function* jsonLinesParts(log: EventLog, linesPerPart = 8192): Generator<string> {
-  for (let from = 0; from < log.count; from += linesPerPart) {
+export function* jsonLinesParts(log: EventLog, linesPerPart = 8192, to = log.count): Generator<string> {
+  for (let from = 0; from < to; from += linesPerPart) {
     let out = '';
-    for (const line of jsonLines(log, from, Math.min(log.count, from + linesPerPart))) out += line + '\n';
+    for (const line of jsonLines(log, from, Math.min(to, from + linesPerPart))) out += line + '\n';
     yield out;
   }
 }
