@@ -86,6 +86,19 @@ export interface FrameCopy {
   readonly sharedObjects: readonly ArrayBuffer[];
 }
 
+/** An exercise to check (issue #14): the lesson's start and goals as its file holds them, and the edited source of guest G. */
+export interface ExerciseRequest {
+  readonly start: unknown;
+  readonly guest: number;
+  readonly goal: readonly unknown[];
+  readonly source: string;
+}
+
+/** Each goal met or not, with what the run showed; `error` when the source did not run. A bad request: ok false. */
+export type ExerciseReply =
+  | { readonly ok: true; readonly met: boolean; readonly error: string | null; readonly results: readonly { readonly check: string; readonly ok: boolean; readonly saw: string }[] }
+  | { readonly ok: false; readonly error: string };
+
 export interface SimApi {
   presets(): { name: string; description: string }[];
   load(src: LoadSource): LoadResult;
@@ -165,4 +178,6 @@ export interface SimApi {
   injectFault(count: number): void;
   /** A generated quiz question (issue #14), answered by running it; the generator loads on first use. */
   quiz(seed: number, opts: QuizOptions): Promise<QuizPlan>;
+  /** Run an exercise from its start with the edited source, in a machine of its own, and judge its goals. */
+  checkExercise(req: ExerciseRequest): Promise<ExerciseReply>;
 }

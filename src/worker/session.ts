@@ -26,7 +26,7 @@ import { makeRecording, recordingScenario, validateRecording, type Recording } f
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { ExerciseReply, ExerciseRequest, FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
 import { compileFilter, findEvent, type EventFilter } from './event-filter.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
@@ -668,6 +668,12 @@ export class Session implements SimApi {
   async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
     const { planQuiz } = await import('../quiz/generate.ts');
     return planQuiz(seed, opts);
+  }
+
+  /** Issue #14: an exercise's Check, in a machine of its own (the session's is not touched); the lesson checker loads on first use. */
+  async checkExercise(req: ExerciseRequest): Promise<ExerciseReply> {
+    const { checkExercise } = await import('./exercise-check.ts');
+    return checkExercise(req);
   }
 
   reset(): LoadResult {

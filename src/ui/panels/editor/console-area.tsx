@@ -6,10 +6,12 @@
 import React from 'react';
 import { ConsolePanel } from '../console/console-panel.tsx';
 import { useEditor } from './editor-store.ts';
+import { useExerciseFromUrl } from './exercise-picker.tsx';
 import { ScriptEditorPanel, useEditorSession } from './script-editor-panel.tsx';
 
 export function ConsoleArea(): React.JSX.Element {
   useEditorSession();
+  useExerciseFromUrl();
   const showEditor = useEditor((s) => s.showEditor);
   const setShowEditor = useEditor((s) => s.setShowEditor);
   return (

@@ -7,7 +7,25 @@
 import { create } from 'zustand';
 import type { ScenarioInput } from '../../../scenario/scenario.ts';
 import type { Recording } from '../../../trace/recording.ts';
+import type { ExerciseReply } from '../../../worker/api.ts';
 import { loadedSources } from './script-session.ts';
+
+/** The exercise open in the editor (exercise-actions.ts), or none. */
+export interface ExerciseState {
+  readonly lesson: string;
+  readonly title: string;
+  readonly step: number;
+  /** The step's narration: the task. */
+  readonly say: string;
+  readonly guest: number;
+  /** The lesson's `start` and the exercise's goals, as the lesson file holds them (the worker validates them). */
+  readonly start: unknown;
+  readonly goal: readonly unknown[];
+  /** The name of the sessions this exercise loads: another session ends the exercise. */
+  readonly session: string;
+  readonly report: ExerciseReply | null;
+  readonly checking: boolean;
+}
 
 export interface EditorStore {
   /** SimClient.sessionGeneration the texts below belong to (-1: none yet). */
@@ -20,9 +38,16 @@ export interface EditorStore {
   texts: (string | null)[];
   /** The console area shows the editor (true) or the consoles. */
   showEditor: boolean;
+  exercise: ExerciseState | null;
+  /** Why an exercise could not be opened. */
+  exerciseError: string | null;
   adoptSession(generation: number, base: ScenarioInput | null, inputs: Recording['inputs']): void;
   setText(guest: number, text: string): void;
   setShowEditor(show: boolean): void;
+  setExercise(e: ExerciseState | null): void;
+  setExerciseError(e: string | null): void;
+  setExerciseChecking(checking: boolean): void;
+  setExerciseReport(r: ExerciseReply): void;
 }
 
 export const useEditor = create<EditorStore>()((set) => ({
@@ -32,9 +57,20 @@ export const useEditor = create<EditorStore>()((set) => ({
   loaded: [],
   texts: [],
   showEditor: false,
+  exercise: null,
+  exerciseError: null,
   adoptSession: (generation, base, inputs) => {
     const loaded = base ? loadedSources(base) : [];
-    set({ generation, base, inputs, loaded, texts: loaded.slice(), showEditor: loaded.some((s) => s !== null) });
+    set((s) => ({
+      generation,
+      base,
+      inputs,
+      loaded,
+      texts: loaded.slice(),
+      showEditor: loaded.some((x) => x !== null),
+      // The exercise's own sessions (its start, each Check) keep it open; any other session ends it.
+      exercise: s.exercise && base?.name === s.exercise.session ? s.exercise : null,
+    }));
   },
   setText: (guest, text) =>
     set((s) => {
@@ -43,4 +79,8 @@ export const useEditor = create<EditorStore>()((set) => ({
       return { texts };
     }),
   setShowEditor: (showEditor) => set({ showEditor }),
+  setExercise: (exercise) => set({ exercise, exerciseError: null }),
+  setExerciseError: (exerciseError) => set({ exerciseError }),
+  setExerciseChecking: (checking) => set((s) => (s.exercise ? { exercise: { ...s.exercise, checking } } : {})),
+  setExerciseReport: (report) => set((s) => (s.exercise ? { exercise: { ...s.exercise, report, checking: false } } : {})),
 }));

@@ -11,13 +11,14 @@ import type { ScriptView } from '../../../worker/api.ts';
 import { baseScenario } from '../../files/disk-image-actions.ts';
 import { killReasons } from '../../client/event-digest.ts';
 import type { FrameViews } from '../../client/frame-views.ts';
-import { adopt } from '../../client/session-actions.ts';
 import type { SimClient } from '../../client/sim-client.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 import { CodeEditor } from './code-editor.tsx';
+import { ExerciseBox } from './exercise-box.tsx';
+import { ExercisePicker } from './exercise-picker.tsx';
 import { useEditor } from './editor-store.ts';
-import { archOf, currentLine, editedScenario, lineResults, newScriptedScenario } from './script-session.ts';
-import type { ScenarioInput } from '../../../scenario/scenario.ts';
+import { archOf, currentLine, lineResults, newScriptedScenario } from './script-session.ts';
+import { loadEdited, runEdited } from './editor-actions.ts';
 import './editor.css';
 
 interface GuestRun {
@@ -49,28 +50,6 @@ export function useEditorSession(): void {
   }, [client, generation]);
 }
 
-/** Load `scenario` as a new session named `name` (a failure leaves the old one and says why). */
-export async function loadEdited(client: SimClient, scenario: ScenarioInput, name: string): Promise<boolean> {
-  const ok = await adopt(client, await client.load({ kind: 'scenario', text: JSON.stringify(scenario), fileName: name }), name);
-  if (ok) {
-    const url = new URL(window.location.href);
-    url.searchParams.delete('preset');
-    window.history.replaceState(null, '', url);
-  }
-  return ok;
-}
-
-/** Run: the session's scenario with every edited source, and the inputs typed so far. */
-export async function runEdited(client: SimClient): Promise<boolean> {
-  const st = useEditor.getState();
-  if (!st.base) return false;
-  const rec = await client.api.recording();
-  const sources = new Map<number, string>();
-  st.texts.forEach((t, i) => t !== null && sources.set(i, t));
-  const name = st.base.name?.startsWith('edited: ') ? st.base.name : `edited: ${st.base.name ?? 'scenario'}`;
-  return loadEdited(client, { ...editedScenario(st.base, rec.inputs, sources), name: name.slice(0, 100) }, name);
-}
-
 export function ScriptEditorPanel({ hidden }: { hidden: boolean }): React.JSX.Element {
   const client = useSimClient();
   const runs = useSharedView(decodeRuns, []);
@@ -81,7 +60,9 @@ export function ScriptEditorPanel({ hidden }: { hidden: boolean }): React.JSX.El
   const errors = useMemo(() => texts.map((t) => (t === null ? null : compileScript(t, arch))), [texts, arch]);
   const bad = errors.some((r) => r !== null && !r.ok);
   const [tab, setTab] = useState(0);
-  const scripted = texts.map((t, i) => (t === null ? -1 : i)).filter((i) => i >= 0);
+  const exercise = useEditor((s) => s.exercise);
+  // An exercise opens the editor on its guest's script alone.
+  const scripted = texts.map((t, i) => (t === null || (exercise !== null && i !== exercise.guest) ? -1 : i)).filter((i) => i >= 0);
   const tabbed = scripted.length > 2;
   const run = (): void => void (!bad && runEdited(client));
 
@@ -99,6 +80,7 @@ export function ScriptEditorPanel({ hidden }: { hidden: boolean }): React.JSX.El
           </span>
         )}
         <span className="spacer" />
+        <ExercisePicker />
         <button type="button" className="small" data-testid="script-run" disabled={bad || !base || scripted.length === 0} onClick={run} title={bad ? 'fix the errors first' : 'Run the edited scripts from the start (a new session)'}>
           ▶ Run
         </button>
@@ -109,6 +91,7 @@ export function ScriptEditorPanel({ hidden }: { hidden: boolean }): React.JSX.El
           consoles
         </button>
       </h2>
+      <ExerciseBox />
       <div className={`panel-body script-editors ${tabbed ? 'tabbed' : 'split'}`}>
         {scripted.length === 0 && <div className="placeholder">No scripted guest in this scenario. Start one with “new scripted scenario”, or pick an example (bind-and-send, irq-order, …) from the presets.</div>}
         {scripted.map((g) => (
