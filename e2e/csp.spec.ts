@@ -49,7 +49,8 @@ test('every preset runs with no CSP violation and no console error', async ({ pa
     await page.getByTestId('preset-picker').selectOption(name);
     await expect(page.getByTestId('preset-picker')).toHaveValue(name);
     await expect(page.getByTestId('status')).toHaveAttribute('data-idle', 'true');
-    if (name !== 'bad-dma') await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lguest#');
+    // Only the built-in kernel prints a prompt; bad-dma and the examples (issue #14) are scripted guests.
+    if (['console', 'block', 'net'].includes(name)) await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('lguest#');
   }
   // Some work on each kind of device, too.
   await page.getByTestId('preset-picker').selectOption('block');

@@ -60,6 +60,28 @@ test('bad-dma', async ({ page }) => {
   await shot(page, 'bad-dma');
 });
 
+test('editor', async ({ page }) => {
+  // "new scripted scenario", stepped back to guest 0 waiting for its irq (its line highlighted, results beside
+  // the lines that ran); guest 1's script edited with a mistake on line 4, marked at its line.
+  await page.goto('/');
+  await waitIdle(page);
+  await page.getByTestId('show-script-editor').click();
+  await page.getByTestId('script-new').click();
+  await waitIdle(page);
+  const editor = (g: number) => page.locator(`[data-testid="script-editor"][data-guest="${g}"]`);
+  await expect(editor(0)).toHaveAttribute('data-ready', 'true');
+  const wait = editor(0).locator('[data-testid="script-line-result"][data-line="5"]');
+  for (let i = 0; i < 40 && (await wait.getAttribute('data-state')) !== 'waiting'; i++) await page.getByTestId('step-back').click();
+  await expect(editor(0).locator('.cm-current-step')).toHaveCount(1);
+  await editor(1).locator('.cm-line').nth(3).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' 0x5000 7');
+  await expect(page.getByTestId('script-error')).toHaveAttribute('data-line', '4');
+  await page.mouse.move(0, 0);
+  await expect(editor(1).locator('.cm-lint-marker-error')).toHaveCount(1);
+  await shot(page, 'editor');
+});
+
 test('caption', async ({ page }) => {
   await openPreset(page, 'console');
   await typeLine(page, 0, 'echo hello lguest');

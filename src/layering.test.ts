@@ -100,6 +100,12 @@ describe('layering', () => {
     expect(mutualReach(g)).toEqual([]);
   });
 
+  it('outside src/, a module imports only data (examples/*.json, public/): no code', () => {
+    const outside: string[] = [];
+    for (const file of modules(SRC)) for (const to of importsOf(file)) if (to.startsWith('..') && !/^\.\.\/(examples\/[\w.-]+\.json$|public\/)/.test(to)) outside.push(`${relative(SRC, file)} → ${to}`);
+    expect(outside).toEqual([]);
+  });
+
   it('nothing shipped imports testing/', () => {
     expect(E.filter(([a, b]) => top(b) === 'testing' && top(a) !== 'testing').map(([a, b]) => `${a} → ${b}`)).toEqual([]);
   });

@@ -5,7 +5,16 @@
 import { z } from 'zod';
 import { HYPERCALL_NAMES } from '../abi/constants.ts';
 
-const u32 = z.number().int().min(0).max(0xffffffff);
+/**
+ * JSON has no hex, so wherever a scenario expects a number it may also write
+ * a "0x…" string (issue #14); any other string is still refused with zod's
+ * "expected number". The digit bound keeps parseInt's input short.
+ */
+const HEX_STRING = /^0[xX][0-9a-fA-F]{1,16}$/;
+export const orHex = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && HEX_STRING.test(v) ? parseInt(v.slice(2), 16) : v), schema);
+
+const u32 = orHex(z.number().int().min(0).max(0xffffffff));
+const count = orHex(z.number().int().min(0).max(65536));
 const byName = new Map(Object.entries(HYPERCALL_NAMES).map(([n, name]) => [name, Number(n)]));
 
 /** "BIND_DMA", "LHCALL_BIND_DMA" or a number → the hypercall number. */
@@ -26,8 +35,8 @@ export const WriteStep = z
     op: z.literal('write'),
     addr: u32,
     u32: z.array(u32).optional(),
-    u16: z.array(z.number().int().min(0).max(0xffff)).optional(),
-    u8: z.array(z.number().int().min(0).max(0xff)).optional(),
+    u16: z.array(orHex(z.number().int().min(0).max(0xffff))).optional(),
+    u8: z.array(orHex(z.number().int().min(0).max(0xff))).optional(),
     text: z.string().optional(),
   })
   .refine((s) => [s.u32, s.u16, s.u8, s.text].filter((x) => x !== undefined).length === 1, { message: 'a write needs exactly one of u32, u16, u8 or text' });
@@ -36,10 +45,10 @@ export const ReadStep = z
   .strictObject({
     op: z.literal('read'),
     addr: u32,
-    u32: z.number().int().min(0).max(65536).optional(),
-    u16: z.number().int().min(0).max(65536).optional(),
-    u8: z.number().int().min(0).max(65536).optional(),
-    text: z.number().int().min(0).max(65536).optional(),
+    u32: count.optional(),
+    u16: count.optional(),
+    u8: count.optional(),
+    text: count.optional(),
   })
   .refine((s) => [s.u32, s.u16, s.u8, s.text].filter((x) => x !== undefined).length === 1, { message: 'a read needs exactly one of u32, u16, u8 or text (a count)' });
 

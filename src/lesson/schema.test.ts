@@ -70,10 +70,14 @@ describe('lesson format', () => {
     expect(!huge.ok && huge.error.message).toMatch(/lessons are limited to/);
   });
 
-  it('lets a step carry an exercise (validated loosely until its owner registers it)', () => {
-    const r = validateLesson({ ...base(), steps: [{ say: 'x', exercise: { guest: 1, source: 'wait\n', goal: [] } }] });
-    expect(r.ok && r.value.steps[0].extra.exercise).toEqual({ guest: 1, source: 'wait\n', goal: [] });
+  it('lets a step carry an exercise, validated by its registered schema (issue #14)', () => {
+    const ex = { guest: 1, source: 'wait\n', solution: 'yield\n', goal: [{ alive: { guest: 1 } }] };
+    const r = validateLesson({ ...base(), steps: [{ say: 'x', exercise: ex }] });
+    expect(r.ok && r.value.steps[0].extra.exercise).toEqual(ex);
     expect(errorOf({ ...base(), steps: [{ say: 'x', exercise: 'solve it' }] })).toMatch(/^steps\[0\]\.exercise: /);
+    expect(errorOf({ ...base(), steps: [{ say: 'x', exercise: { ...ex, solution: undefined } }] })).toMatch(/^steps\[0\]\.exercise\.solution: /);
+    expect(errorOf({ ...base(), steps: [{ say: 'x', exercise: { ...ex, goal: [] } }] })).toMatch(/^steps\[0\]\.exercise\.goal: an exercise needs at least one goal/);
+    expect(errorOf({ ...base(), steps: [{ say: 'x', exercise: { ...ex, goal: [{ memory: { addr: 1, u64: [1] } }] } }] })).toMatch(/^steps\[0\]\.exercise\.goal\[0\]/);
   });
 
   it('reads every u32 the same whether written as a number, a decimal string or a 0x string (property)', () => {

@@ -15,6 +15,8 @@ import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
 import { ScenarioSchema, type Result, type Scenario } from '../scenario/scenario.ts';
 import { EVENT_FIELDS, EVENT_KINDS, type Match } from './match.ts';
 import { stepExtensions } from './extensions.ts';
+// The exercise field's schema and checker (issue #14) register themselves; they reach this module's schemas lazily.
+import './exercise-extension.ts';
 
 /** Bounds, so a hostile file is refused before it is played. */
 export const MAX_LESSON_CHARS = 2 * 1024 * 1024;

@@ -4,6 +4,7 @@
  */
 import { packBind, writeDma, hcall, wait, writeText, readU32 } from '../guest/script-builders.ts';
 import type { ScenarioInput } from './scenario.ts';
+import { EXAMPLE_PRESETS } from './example-presets.ts';
 
 /** The shared page the bad-dma guests both map (above their RAM and device pages). */
 const BAD_DMA_SHARED = 0x40000;
@@ -56,6 +57,8 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
     ],
     shared: [{ pages: 1, map: [{ guest: 0, gpa: BAD_DMA_SHARED }, { guest: 1, gpa: BAD_DMA_SHARED }] }],
   },
+  // examples/*.src.json: scripted guests written in the line syntax (validated as every preset is).
+  ...(EXAMPLE_PRESETS as Readonly<Record<string, ScenarioInput>>),
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);

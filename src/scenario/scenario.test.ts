@@ -21,7 +21,7 @@ describe('scenario validation names the place of each problem', () => {
     expect(msg('{"guests": []}')).toMatch(/^guests: /);
     expect(msg('{"guests": [{"kernel": "script", "script": [{"op": "jump"}]}]}')).toBe('guests[0].script[0].op: unknown op; use write, read, hcall, wait or yield');
     expect(msg('{"guests": [{"kernel": "script", "script": [{"op": "hcall", "call": "FLY"}]}]}')).toMatch(/^guests\[0\]\.script\[0\]\.call: /);
-    expect(msg('{"guests": [{"kernel": "script", "script": [{"op":"write","addr":1,"u8":[1]},{"op":"write","addr":1,"u8":[1]},{"op":"write","addr":1,"u8":[1]},{"op": "read", "addr": "0x10", "u8": 1}]}]}')).toMatch(/^guests\[0\]\.script\[3\]\.addr: .*expected number/);
+    expect(msg('{"guests": [{"kernel": "script", "script": [{"op":"write","addr":1,"u8":[1]},{"op":"write","addr":1,"u8":[1]},{"op":"write","addr":1,"u8":[1]},{"op": "read", "addr": "sixteen", "u8": 1}]}]}')).toMatch(/^guests\[0\]\.script\[3\]\.addr: .*expected number/);
     expect(msg('{"guests": [{"kernel": "lguest", "devices": [{"type": "disk"}]}]}')).toBe('guests[0].devices[0].type: unknown device type; use block or net (the console is always there)');
     expect(msg('{"guests": [{"kernel": "lguest", "colour": "red"}]}')).toMatch(/^guests\[0\]: .*colour/);
     expect(msg('{"guests": [{"memory": 1000}]}')).toMatch(/^guests\[0\]\.memory: memory must be a multiple of 4096/);

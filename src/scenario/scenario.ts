@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { LGUEST_MAX_DEVICES, MAX_LGUEST_GUESTS, PAGE_SIZE, SECTOR_SIZE } from '../abi/constants.ts';
-import { ScriptStepSchema } from '../guest/script-step.ts';
+import { orHex, ScriptStepSchema, type ScriptStep } from '../guest/script-step.ts';
+import { compileScript, formatSyntaxError, MAX_SOURCE_CHARS } from './script-syntax.ts';
 
 /** Largest guest RAM a scenario may ask for (the page holds every guest in one tab). */
 export const MAX_GUEST_MEMORY = 256 * 1024 * 1024;
@@ -20,23 +21,28 @@ export const DEFAULT_DISK_BYTES = 1024 * 1024;
 export const MAX_SCENARIO_CHARS = 100 * 1024 * 1024;
 
 const pageAligned = (what: string) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(0xffffffff)
-    .refine((n) => n % PAGE_SIZE === 0, { message: `${what} must be a multiple of ${PAGE_SIZE}` });
+  orHex(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .refine((n) => n % PAGE_SIZE === 0, { message: `${what} must be a multiple of ${PAGE_SIZE}` }),
+  );
+/** A guest index. */
+const guestIndex = orHex(z.number().int().min(0).max(MAX_LGUEST_GUESTS - 1));
 
 export const BlockDeviceSchema = z.strictObject({
   type: z.literal('block'),
   /** Disk size in bytes (whole sectors). */
-  size: z
-    .number()
-    .int()
-    .min(SECTOR_SIZE)
-    .max(MAX_DISK_BYTES, { message: `disk images are limited to ${MAX_DISK_BYTES} bytes (64 MiB)` })
-    .refine((n) => n % SECTOR_SIZE === 0, { message: `size must be a multiple of ${SECTOR_SIZE}` })
-    .optional(),
+  size: orHex(
+    z
+      .number()
+      .int()
+      .min(SECTOR_SIZE)
+      .max(MAX_DISK_BYTES, { message: `disk images are limited to ${MAX_DISK_BYTES} bytes (64 MiB)` })
+      .refine((n) => n % SECTOR_SIZE === 0, { message: `size must be a multiple of ${SECTOR_SIZE}` }),
+  ).optional(),
   /** Text to place at sector N: { "0": "hello" }. */
   sectors: z.record(z.string().regex(/^\d+$/, { message: 'sector keys are decimal numbers' }), z.string()).optional(),
   /** Whole image, base64 (the CLI's --disk FILE fills this). */
@@ -65,20 +71,23 @@ export const GuestSchema = z
     memory: pageAligned('memory').pipe(z.number().min(MIN_GUEST_MEMORY).max(MAX_GUEST_MEMORY)).optional(),
     devices: z.array(DeviceSchema).max(LGUEST_MAX_DEVICES - 1, { message: `at most ${LGUEST_MAX_DEVICES - 1} devices (the console takes the last slot)` }).optional(),
     script: z.array(ScriptStepSchema).optional(),
+    /** The script in the line syntax (scenario/script-syntax.ts); compiled into `script` for the scenario's arch. */
+    source: z.string().max(MAX_SOURCE_CHARS, { message: `a source is at most ${MAX_SOURCE_CHARS} characters` }).optional(),
     name: z.string().max(64).optional(),
   })
-  .refine((g) => g.kernel === 'script' || g.script === undefined, { message: 'only a "script" kernel takes a script', path: ['script'] });
+  .refine((g) => g.kernel === 'script' || g.script === undefined, { message: 'only a "script" kernel takes a script', path: ['script'] })
+  .refine((g) => g.kernel === 'script' || g.source === undefined, { message: 'only a "script" kernel takes a source', path: ['source'] });
 
 export const SharedRegionSchema = z.strictObject({
-  pages: z.number().int().min(1).max(256),
-  map: z.array(z.strictObject({ guest: z.number().int().min(0).max(MAX_LGUEST_GUESTS - 1), gpa: pageAligned('gpa') })).min(1),
+  pages: orHex(z.number().int().min(1).max(256)),
+  map: z.array(z.strictObject({ guest: guestIndex, gpa: pageAligned('gpa') })).min(1),
 });
 
 export const InputSchema = z.strictObject({
-  guest: z.number().int().min(0).max(MAX_LGUEST_GUESTS - 1).default(0),
+  guest: guestIndex.default(0),
   text: z.string(),
   /** Event index at which the input reaches the terminal; absent: once every guest is idle, in order. */
-  at: z.number().int().min(0).optional(),
+  at: orHex(z.number().int().min(0)).optional(),
 });
 
 export const ScenarioSchema = z
@@ -109,7 +118,28 @@ export const ScenarioSchema = z
     (s.inputs ?? []).forEach((inp, i) => {
       if (inp.guest >= s.guests.length) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'guest'], message: `no guest ${inp.guest}` });
     });
+  })
+  .transform((s, ctx) => {
+    // A guest's `source` becomes its `script` (the same steps, so the same run and hash); the source stays, so a
+    // recording or link of this scenario carries what the student typed. A script given beside it must be its compilation.
+    const guests = s.guests.map((g, i) => {
+      if (g.source === undefined) return g;
+      const r = compileScript(g.source, s.arch);
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', path: ['guests', i, 'source'], message: formatSyntaxError(r.errors[0]) });
+        return g;
+      }
+      if (g.script !== undefined && !sameSteps(g.script, r.steps)) ctx.addIssue({ code: 'custom', path: ['guests', i, 'script'], message: 'give either "script" or "source" (this script is not what the source compiles to)' });
+      return { ...g, script: r.steps };
+    });
+    return { ...s, guests };
   });
+
+/** Key-order-free equality of two step lists. */
+function sameSteps(a: readonly ScriptStep[], b: readonly ScriptStep[]): boolean {
+  const canon = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([p], [q]) => (p < q ? -1 : 1))) : v));
+  return canon(a) === canon(b);
+}
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -118,6 +118,19 @@ export interface LessonStepView {
   readonly recording: Recording;
 }
 
+/** An exercise to check (issue #14): the lesson's start and goals as its file holds them, and the edited source of guest G. */
+export interface ExerciseRequest {
+  readonly start: unknown;
+  readonly guest: number;
+  readonly goal: readonly unknown[];
+  readonly source: string;
+}
+
+/** Each goal met or not, with what the run showed; `error` when the source did not run. A bad request: ok false. */
+export type ExerciseReply =
+  | { readonly ok: true; readonly met: boolean; readonly error: string | null; readonly results: readonly { readonly check: string; readonly ok: boolean; readonly saw: string }[] }
+  | { readonly ok: false; readonly error: string };
+
 export interface SimApi {
   presets(): { name: string; description: string }[];
   load(src: LoadSource): LoadResult;
@@ -201,4 +214,7 @@ export interface SimApi {
   lessonOpen(text: string, name: string): Promise<LessonOpenResult>;
   /** Step k of the open lesson, played and checked by the same player as `lesson check`. */
   lessonStep(k: number): Promise<LessonStepView>;
+
+  /** Run an exercise from its start with the edited source, in a machine of its own, and judge its goals. */
+  checkExercise(req: ExerciseRequest): Promise<ExerciseReply>;
 }

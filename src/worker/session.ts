@@ -22,7 +22,7 @@ import { makeRecording, type Recording } from '../trace/recording.ts';
 import { encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LessonOpenResult, LessonStepView, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SimApi } from './api.ts';
+import type { ExerciseReply, ExerciseRequest, FrameCopy, LessonOpenResult, LessonStepView, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SimApi } from './api.ts';
 import type { LessonHost } from './lesson-host.ts';
 import { liveWord } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET } from './sliced-replay.ts';
@@ -102,6 +102,12 @@ export class Session extends Navigation implements SimApi {
   async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
     const { planQuiz } = await import('../quiz/generate.ts');
     return planQuiz(seed, opts);
+  }
+
+  /** Issue #14: an exercise's Check, in a machine of its own (the session's is not touched); the lesson checker loads on first use. */
+  async checkExercise(req: ExerciseRequest): Promise<ExerciseReply> {
+    const { checkExercise } = await import('./exercise-check.ts');
+    return checkExercise(req);
   }
 
   /** Issue #13: the lesson player is its own chunk too, fetched when the first lesson opens. */

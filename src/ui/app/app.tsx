@@ -5,7 +5,7 @@
  * link in the URL's fragment (share.ts) when there is one.
  */
 import React, { useEffect, useState } from 'react';
-import { ConsolePanel } from '../panels/console/console-panel.tsx';
+import { ConsoleArea } from '../panels/editor/console-area.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from '../panels/devices/device-table.tsx';
 import { EventCaptionBar } from '../panels/caption/event-caption-bar.tsx';
@@ -108,7 +108,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
             {lessonOpen && !quizOpen && <LessonPanel />}
             {!quizOpen && <DeviceTable />}
             <KeysPanel />
-            {quizOpen ? <QuizPanel /> : <ConsolePanel />}
+            {quizOpen ? <QuizPanel /> : <ConsoleArea />}
             <Inspector />
             <Timeline />
             <EventLog />
