@@ -136,13 +136,11 @@ export class EventLog {
 
   push(kind: EventKind, guest: number, time: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
     const n = this.n;
-    const ci = n >>> CHUNK_SHIFT;
-    let w = this.chunks[ci];
-    if (w === undefined) {
-      w = new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4));
-      this.chunks.push(w);
-    }
-    const at = (n & (EVENT_CHUNK - 1)) * EVENT_WORDS;
+    // The chunk being filled and the next record's word offset are kept, so a push is the stores
+    // and a compare (the hot path records ~4 events per hypercall round).
+    let at = this.at;
+    if (at >= this.atEnd) at = this.seat(n);
+    const w = this.w;
     w[at + EV.kind] = kind;
     w[at + EV.guest] = guest;
     w[at + EV.time] = time;
@@ -151,9 +149,29 @@ export class EventLog {
     w[at + EV.c] = c;
     w[at + EV.d] = d;
     w[at + EV.e] = e;
+    this.at = at + EVENT_WORDS;
     this.n = n + 1;
     if (this.n > this.recorded) this.recorded = this.n;
     if (this.n === this.stopAfter) throw new StopAtEvent(n);
+  }
+
+  /** The chunk being filled; `at` is the next record's word offset in it, `atEnd` the chunk's end. */
+  private w: Uint32Array = new Uint32Array(0);
+  private at = 0;
+  private atEnd = 0;
+
+  /** Make record `n`'s chunk the current one (allocating it the first time); returns its word offset. */
+  private seat(n: number): number {
+    const ci = n >>> CHUNK_SHIFT;
+    let w = this.chunks[ci];
+    while (w === undefined) {
+      this.chunks.push(new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4)));
+      w = this.chunks[ci];
+    }
+    this.w = w;
+    this.atEnd = EVENT_CHUNK * EVENT_WORDS;
+    this.at = (n & (EVENT_CHUNK - 1)) * EVENT_WORDS;
+    return this.at;
   }
 
   get(index: number): SimEvent {
@@ -168,6 +186,7 @@ export class EventLog {
   setCount(count: number): void {
     if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
     this.n = count;
+    this.atEnd = 0; // the next push finds its chunk again
   }
 
   /** The timeline forked here: what was recorded beyond the current count is gone. */

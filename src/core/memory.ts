@@ -143,6 +143,8 @@ export class GuestMemory {
   }
 
   u32(gpa: number): number {
+    // The hot path (every used_len, irq_enabled and ring status read): in range, inside one private page.
+    if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4 && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return this.view.getUint32(gpa, true);
     this.check(gpa, 4);
     if (!this.touchesShared(gpa, 4)) return this.view.getUint32(gpa, true);
     return (this.u8(gpa) | (this.u8(gpa + 1) << 8) | (this.u8(gpa + 2) << 16) | (this.u8(gpa + 3) << 24)) >>> 0;
@@ -172,6 +174,15 @@ export class GuestMemory {
   }
 
   setU32(gpa: number, v: number): void {
+    // The hot path, as in u32: one private page, marked written here instead of through touch().
+    if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4) {
+      const p = gpa >>> PAGE_SHIFT;
+      if (this.sharedIndex[p] < 0) {
+        this.view.setUint32(gpa, v >>> 0, true);
+        this.dirty[p] = 1;
+        return;
+      }
+    }
     this.check(gpa, 4);
     if (!this.touchesShared(gpa, 4)) {
       this.view.setUint32(gpa, v >>> 0, true);
@@ -226,8 +237,10 @@ export class GuestMemory {
    * struct it has already range-checked with one check instead of one per field.
    */
   directView(gpa: number, len: number): DataView | null {
-    if (!(gpa >= 0 && gpa + len <= this.top) || this.touchesShared(gpa, len)) return null;
-    return this.view;
+    if (!(gpa >= 0 && gpa + len <= this.top)) return null;
+    // A struct inside one private page (the usual case) needs one page lookup, not a scan.
+    if ((gpa & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && len > 0) return this.sharedIndex[gpa >>> PAGE_SHIFT] < 0 ? this.view : null;
+    return this.touchesShared(gpa, len) ? null : this.view;
   }
 
   /**
@@ -257,15 +270,16 @@ export class GuestMemory {
       from = m.object.bytes;
       at = m.page * PAGE_SIZE + (srcGpa & off);
     }
-    const piece = from.subarray(at, at + len);
-    if (di < 0) {
-      this.bytes.set(piece, dstGpa);
-      this.dirty[dp] = 1;
-    } else {
+    let to = this.bytes;
+    let toAt = dstGpa;
+    if (di < 0) this.dirty[dp] = 1;
+    else {
       const m = this.mappings[di];
-      m.object.bytes.set(piece, m.page * PAGE_SIZE + (dstGpa & off));
+      to = m.object.bytes;
+      toAt = m.page * PAGE_SIZE + (dstGpa & off);
       m.object.dirty[m.page] = 1;
     }
+    to.set(from.subarray(at, at + len), toAt);
   }
 
   /** Copy from another guest's (or this guest's) memory; both ranges must be valid. */

@@ -67,7 +67,11 @@ export class Lguest {
     alloc: Allocator,
   ) {
     this.bindings = new Uint32Array(alloc(LGUEST_MAX_DMA * BINDING_WORDS * 4));
+    this.limitBytes = mem.pfnLimit * 4096;
   }
+
+  /** pfn_limit in bytes, for addressOk. */
+  private readonly limitBytes: number;
 
   get pfnLimit(): number {
     return this.mem.pfnLimit;
@@ -79,6 +83,7 @@ export class Lguest {
    */
   addressOk(addr: number, len: number): boolean {
     const end = addr + len;
-    return end <= 0xffffffff && Math.floor(end / 4096) < this.mem.pfnLimit;
+    // floor(end / 4096) < pfn_limit  <=>  end < pfn_limit * 4096 (pfn_limit is whole): no division.
+    return end <= 0xffffffff && end < this.limitBytes;
   }
 }
