@@ -9,5 +9,6 @@ import { simEvents } from './sim-events.ts';
 import { smallHypercalls } from './small-hypercalls.ts';
 import { timeTravel } from './time-travel.ts';
 import { linkBytes } from './link-bytes.ts';
+import { hashScale } from './hash-scale.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes];
+export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale];

@@ -32,6 +32,8 @@ class RegionHistory {
   constructor(
     private readonly bytes: Uint8Array,
     private readonly dirty: Uint8Array,
+    /** The state hash's marks (src/core/memory-hash.ts): a restored page is written too. */
+    private readonly stale: Uint8Array,
   ) {
     this.versions = new Array(dirty.length);
   }
@@ -62,6 +64,7 @@ class RegionHistory {
       if (v && v.data) dst.set(v.data);
       else dst.fill(0);
       d[p] = 0;
+      this.stale[p] = 1;
     }
   }
 
@@ -126,8 +129,8 @@ export class Checkpoints {
     readonly interval = 16384,
   ) {
     this.regions = [
-      ...machine.launchers.map((L) => new RegionHistory(L.memory.bytes, L.memory.dirty)),
-      ...machine.sharedObjects.map((o) => new RegionHistory(o.bytes, o.dirty)),
+      ...machine.launchers.map((L) => new RegionHistory(L.memory.bytes, L.memory.dirty, L.memory.stale)),
+      ...machine.sharedObjects.map((o) => new RegionHistory(o.bytes, o.dirty, o.stale)),
     ];
     this.take();
   }

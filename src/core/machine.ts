@@ -30,7 +30,7 @@ import type { GuestCpu, GuestProgram } from '../guest/program.ts';
 import { createProgram } from '../guest/programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from './scenario.ts';
 import { diskImage } from './disk-image.ts';
-import { hashBytes, type HashState, hashInit, hashHex } from './hash.ts';
+import { MemoryHash, type HashRegion } from './memory-hash.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
@@ -361,11 +361,15 @@ export class Machine {
 
   /** Digest of all guest memory (private blocks in guest order, then shared objects). */
   hash(): string {
-    const h: HashState = hashInit();
-    for (const L of this.launchers) hashBytes(h, L.memory.bytes);
-    for (const o of this.sharedObjects) hashBytes(h, o.bytes);
-    return hashHex(h);
+    // Kept up to date over the pages written since the last call: src/core/memory-hash.ts.
+    return (this.memoryHash ??= new MemoryHash(this.hashRegions())).hex();
   }
+
+  /** The regions hash() covers, in its order (fullHash(regions) is the definition). */
+  hashRegions(): HashRegion[] {
+    return [...this.launchers.map((L) => L.memory), ...this.sharedObjects];
+  }
+  private memoryHash: MemoryHash | null = null;
 
   /**
    * Everything but memory pages and disks, as plain data (checkpoints.ts

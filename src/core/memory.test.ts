@@ -46,7 +46,7 @@ const op = fc.oneof(
 );
 
 describe('GuestMemory accessors', () => {
-  it('read and write the bytes the page map says, and mark exactly the written pages', () => {
+  it('read and write the bytes the page map says, and mark exactly the written pages (for checkpoints and the hash)', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
         const { mem, obj } = build();
@@ -54,8 +54,7 @@ describe('GuestMemory accessors', () => {
           const len = o.k === 'u32' ? 4 : o.k === 'u16' ? 2 : o.k === 'u8' ? 1 : o.len;
           const ok = o.gpa >= 0 && o.gpa + len <= top;
           const bytes = Array.from({ length: len }, (_, k) => (o.v * (k + 1) + (o.v >>> (8 * (k % 4)))) & 0xff);
-          mem.dirty.fill(0);
-          obj.dirty.fill(0);
+          for (const a of [mem.dirty, obj.dirty, mem.stale, obj.stale]) a.fill(0);
           const set = (): void => {
             if (o.k === 'u32') mem.setU32(o.gpa, bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24));
             else if (o.k === 'u16') mem.setU16(o.gpa, bytes[0] | (bytes[1] << 8));
@@ -78,6 +77,9 @@ describe('GuestMemory accessors', () => {
           mem.dirty.forEach((d, p) => d && got.add(`g${p}`));
           obj.dirty.forEach((d, p) => d && got.add(`o${p}`));
           expect(got).toEqual(want);
+          // The state hash's marks follow the checkpoints' (src/core/memory-hash.ts).
+          expect(Array.from(mem.stale)).toEqual(Array.from(mem.dirty));
+          expect(Array.from(obj.stale)).toEqual(Array.from(obj.dirty));
           if (len >= 4) {
             const w = readModel(mem, obj, o.gpa, 4);
             expect(mem.u32(o.gpa)).toBe((w[0] | (w[1] << 8) | (w[2] << 16) | (w[3] << 24)) >>> 0);

@@ -24,6 +24,8 @@ export class SharedObject {
   readonly bytes: Uint8Array;
   /** Pages written since the last checkpoint (see src/core/checkpoints.ts). */
   readonly dirty: Uint8Array;
+  /** Pages written since the last state hash (see src/core/memory-hash.ts). */
+  readonly stale: Uint8Array;
   constructor(
     readonly id: number,
     readonly name: string,
@@ -32,6 +34,7 @@ export class SharedObject {
   ) {
     this.bytes = new Uint8Array(alloc(pages * PAGE_SIZE));
     this.dirty = new Uint8Array(pages);
+    this.stale = new Uint8Array(pages);
   }
 }
 
@@ -61,6 +64,8 @@ export class GuestMemory {
   private sharedCount = 0;
   /** Private pages written since the last checkpoint; every writer below marks them. */
   readonly dirty: Uint8Array;
+  /** Private pages written since the last state hash (src/core/memory-hash.ts); marked with `dirty`. */
+  readonly stale: Uint8Array;
 
   constructor(
     readonly ramBytes: number,
@@ -72,6 +77,7 @@ export class GuestMemory {
     this.pfnLimit = top >>> PAGE_SHIFT;
     this.sharedIndex = new Int32Array(this.pfnLimit).fill(-1);
     this.dirty = new Uint8Array(this.pfnLimit);
+    this.stale = new Uint8Array(this.pfnLimit);
   }
 
   /** Mark the pages of [gpa, gpa+len) written (private or shared). */
@@ -79,8 +85,11 @@ export class GuestMemory {
     const last = (gpa + len - 1) >>> PAGE_SHIFT;
     for (let p = gpa >>> PAGE_SHIFT; p <= last; p++) {
       const i = this.sharedIndex[p];
-      if (i < 0) this.dirty[p] = 1;
-      else this.mappings[i].object.dirty[this.mappings[i].page] = 1;
+      if (i < 0) this.dirty[p] = this.stale[p] = 1;
+      else {
+        const m = this.mappings[i];
+        m.object.dirty[m.page] = m.object.stale[m.page] = 1;
+      }
     }
   }
 
@@ -155,10 +164,11 @@ export class GuestMemory {
     const i = this.sharedIndex[gpa >>> PAGE_SHIFT];
     if (i < 0) {
       this.bytes[gpa] = v;
-      this.dirty[gpa >>> PAGE_SHIFT] = 1;
+      this.dirty[gpa >>> PAGE_SHIFT] = this.stale[gpa >>> PAGE_SHIFT] = 1;
     } else {
       this.pageViews[i].setUint8(gpa & (PAGE_SIZE - 1), v);
-      this.mappings[i].object.dirty[this.mappings[i].page] = 1;
+      const m = this.mappings[i];
+      m.object.dirty[m.page] = m.object.stale[m.page] = 1;
     }
   }
 
@@ -179,7 +189,7 @@ export class GuestMemory {
       const p = gpa >>> PAGE_SHIFT;
       if (this.sharedIndex[p] < 0) {
         this.view.setUint32(gpa, v >>> 0, true);
-        this.dirty[p] = 1;
+        this.dirty[p] = this.stale[p] = 1;
         return;
       }
     }
@@ -272,12 +282,12 @@ export class GuestMemory {
     }
     let to = this.bytes;
     let toAt = dstGpa;
-    if (di < 0) this.dirty[dp] = 1;
+    if (di < 0) this.dirty[dp] = this.stale[dp] = 1;
     else {
       const m = this.mappings[di];
       to = m.object.bytes;
       toAt = m.page * PAGE_SIZE + (dstGpa & off);
-      m.object.dirty[m.page] = 1;
+      m.object.dirty[m.page] = m.object.stale[m.page] = 1;
     }
     to.set(from.subarray(at, at + len), toAt);
   }
