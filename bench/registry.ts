@@ -10,5 +10,6 @@ import { smallHypercalls } from './small-hypercalls.ts';
 import { timeTravel } from './time-travel.ts';
 import { linkBytes } from './link-bytes.ts';
 import { hashScale } from './hash-scale.ts';
+import { cliMemory } from './cli-memory.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale];
+export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale, cliMemory];

@@ -9,8 +9,8 @@ import { EventKind } from '../core/events.ts';
 import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
 import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
 import { summarize } from '../core/summary.ts';
-import { jsonLinesParts } from '../trace/jsonl.ts';
-import { chromeTraceParts } from '../trace/chrome-trace.ts';
+import { jsonLinesText } from '../trace/jsonl.ts';
+import { ChromeTraceStream } from '../trace/chrome-trace.ts';
 import { EXIT_OK, EXIT_USAGE, unescapeInput, type CliIo } from './cli-io.ts';
 
 export const RUN_USAGE =
@@ -211,11 +211,41 @@ export function runCommand(args: readonly string[], io: CliIo): number {
   }
   const m = new Machine(s.value);
   const printer = o.json ? null : new ConsolePrinter(m, io);
-  runWithInputs(m, o.types, o.steps, () => printer?.flush());
-  printer?.flush();
-  if (o.trace !== undefined) io.writeFile(o.trace, o.traceFormat === 'chrome' ? chromeTraceParts(m.events) : jsonLinesParts(m.events));
+  // The CLI keeps no event log it will not read (issue #15): the printer reads each event once,
+  // right after its quantum, and --trace is written as the run goes (the file write drives the run).
+  if (o.trace !== undefined) io.writeFile(o.trace, tracedRun(m, o, printer));
+  else {
+    for (const _ of runSteps(m, o.types, o.steps)) {
+      printer?.flush();
+      m.events.discardBefore(m.events.count);
+    }
+    printer?.flush();
+  }
   if (o.json) io.stdout(JSON.stringify(summarize(m), null, 2) + '\n');
   return EXIT_OK;
+}
+
+/** Events per streamed trace piece. */
+const TRACE_PART = 8192;
+
+/** Run the machine, yielding the trace in pieces as events are recorded, then the end of it; streamed events are discarded. */
+function* tracedRun(m: Machine, o: RunOptions, printer: ConsolePrinter | null): Generator<string> {
+  const chrome = o.traceFormat === 'chrome' ? new ChromeTraceStream() : null;
+  let done = 0;
+  const drain = (): string => {
+    const to = m.events.count;
+    const text = chrome ? chrome.events(m.events, done, to) : jsonLinesText(m.events, done, to);
+    done = to;
+    m.events.discardBefore(done);
+    return text;
+  };
+  if (chrome) yield chrome.head();
+  for (const _ of runSteps(m, o.types, o.steps)) {
+    printer?.flush();
+    if (m.events.count - done >= TRACE_PART) yield drain();
+  }
+  printer?.flush();
+  yield drain() + (chrome ? chrome.end() : '');
 }
 
 /**
@@ -224,18 +254,23 @@ export function runCommand(args: readonly string[], io: CliIo): number {
  * budget, stop when it is spent.
  */
 export function runWithInputs(m: Machine, types: readonly string[], budget: number | undefined, onProgress: () => void): void {
+  for (const _ of runSteps(m, types, budget)) onProgress();
+}
+
+/** runWithInputs as a generator: yields after each quantum. */
+export function* runSteps(m: Machine, types: readonly string[], budget: number | undefined): Generator<void> {
   let left = budget ?? Number.POSITIVE_INFINITY;
-  const settle = (): void => {
+  function* settle(): Generator<void> {
     while (left > 0 && m.step()) {
       left--;
-      onProgress();
+      yield;
     }
-  };
-  settle();
+  }
+  yield* settle();
   for (const t of types) {
     if (left <= 0) break;
     m.typeInput(0, t);
-    settle();
+    yield* settle();
   }
 }
 

@@ -106,6 +106,8 @@ export class StopAtEvent extends Error {
 /** Events per storage chunk (2 MiB of words): chunks never move, so the UI can hold them. */
 export const EVENT_CHUNK = 65536;
 const CHUNK_SHIFT = 16;
+/** What a discarded chunk's slot holds (its storage went to a newer chunk). */
+const DISCARDED = new Uint32Array(0);
 
 export class EventLog {
   /** Fixed-size chunks of records; a chunk, once allocated, is never reallocated. */
@@ -163,9 +165,16 @@ export class EventLog {
   /** Make record `n`'s chunk the current one (allocating it the first time); returns its word offset. */
   private seat(n: number): number {
     const ci = n >>> CHUNK_SHIFT;
+    if (ci < this.dropped) throw new RangeError(`event ${n} was discarded (first kept: ${this.first})`);
     let w = this.chunks[ci];
     while (w === undefined) {
-      this.chunks.push(new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4)));
+      // A chunk wholly below discardBefore's mark is reused rather than a new one allocated.
+      const d = this.dropped;
+      if (d < this.keepFrom >>> CHUNK_SHIFT && d < this.chunks.length) {
+        this.chunks.push(this.chunks[d]);
+        this.chunks[d] = DISCARDED;
+        this.dropped = d + 1;
+      } else this.chunks.push(new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4)));
       w = this.chunks[ci];
     }
     this.w = w;
@@ -175,7 +184,28 @@ export class EventLog {
   }
 
   get(index: number): SimEvent {
+    if (index < this.first) throw new RangeError(`event ${index} was discarded (first kept: ${this.first})`);
     return readEvent(this.chunks, index);
+  }
+
+  /** Chunks before this one were discarded (their storage reused). */
+  private dropped = 0;
+  /** discardBefore's mark: events below it are not needed any more. */
+  private keepFrom = 0;
+
+  /** The first event still stored: 0 unless discardBefore let older ones go. */
+  get first(): number {
+    return this.dropped * EVENT_CHUNK;
+  }
+
+  /**
+   * Nobody will read the events before `index` again (the CLI without a
+   * trace, or once it has streamed them: issue #15): their chunks may be
+   * reused, so the log holds about one chunk instead of all of history.
+   * The count, the strings and everything after `index` stay.
+   */
+  discardBefore(index: number): void {
+    this.keepFrom = Math.max(this.keepFrom, Math.min(index, this.n));
   }
 
   /**
@@ -185,6 +215,7 @@ export class EventLog {
    */
   setCount(count: number): void {
     if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
+    if (count < this.keepFrom) throw new RangeError(`event ${count} was discarded (kept from ${this.keepFrom})`);
     this.n = count;
     this.atEnd = 0; // the next push finds its chunk again
   }
