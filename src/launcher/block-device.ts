@@ -14,6 +14,9 @@ import { EventKind } from '../core/events.ts';
 
 const BP = layoutOf(LGUEST_BLOCK_PAGE, 'i386').fields;
 
+/** A disk sector (spec §4.3: lguest_block_page.sector counts 512-byte sectors). */
+export const SECTOR_BYTES = 512;
+
 /** Identity of a disk's contents: a fresh number after every write (checkpoints share unchanged disks). */
 let stampCounter = 0;
 export const nextDiskStamp = (): number => ++stampCounter;
@@ -23,6 +26,12 @@ export class BlockDevice implements LauncherDevice {
   readonly watchKey: number;
   /** Changes whenever the disk's contents do. */
   stamp = nextDiskStamp();
+  /**
+   * Per 512-byte sector: written since the last checkpoint took it
+   * (src/core/checkpoints.ts). All set at first, so the first checkpoint
+   * holds the image (its all-zero sectors cost nothing).
+   */
+  readonly written: Uint8Array;
   constructor(
     readonly index: number,
     readonly mem: number,
@@ -30,6 +39,7 @@ export class BlockDevice implements LauncherDevice {
     readonly disk: Uint8Array,
   ) {
     this.watchKey = mem;
+    this.written = new Uint8Array(Math.ceil(disk.length / SECTOR_BYTES)).fill(1);
   }
 
   /** num_sectors = file size / 512, truncating (spec §4.3). */
@@ -57,7 +67,9 @@ export class BlockDevice implements LauncherDevice {
       const data = gather(m, iov);
       len = data.length;
       // writev extends the file, then the Launcher truncates it back and exits.
-      this.disk.set(data.subarray(0, Math.max(0, Math.min(len, size - off))), off);
+      const n = Math.max(0, Math.min(len, size - off));
+      this.disk.set(data.subarray(0, n), off);
+      if (n > 0) this.written.fill(1, Math.floor(off / SECTOR_BYTES), Math.ceil((off + n) / SECTOR_BYTES));
       this.stamp = nextDiskStamp();
       if (off + len > size) throw new LauncherExit(`Write past end ${off}+${len}`);
       m.setU32(udma, 0);
