@@ -1,6 +1,6 @@
 /**
  * The DMA benchmarks' machine: two scripted guests that map one shared page
- * (as the 'bad-dma' preset does, src/core/presets.ts). Guest 0, the
+ * (as the 'bad-dma' preset does, src/scenario/presets.ts). Guest 0, the
  * receiver, binds two arrays on keys in that page with a script (spec §2.3):
  *
  * - BULK_KEY: one lguest_dma entry of 16 sections × 4096 bytes (irq 3);
@@ -19,10 +19,10 @@
  *   0x3000  small 64-byte buffer     0x100000          the shared page (keys)
  */
 import { LGUEST_MAX_DMA_SECTIONS, LHCALL_SEND_DMA, PAGE_SIZE, X86_EFLAGS_IF } from '../src/abi/constants.ts';
-import { EventKind } from '../src/core/events.ts';
-import { Machine } from '../src/core/machine.ts';
-import type { GuestMemory } from '../src/core/memory.ts';
-import { validateScenario, type Scenario, type ScenarioInput } from '../src/core/scenario.ts';
+import { EventKind } from '../src/hw/events.ts';
+import { Machine } from '../src/machine/machine.ts';
+import type { GuestMemory } from '../src/hw/memory.ts';
+import { validateScenario, type Scenario, type ScenarioInput } from '../src/scenario/scenario.ts';
 import { packBind, hcall, writeDma, type Section } from '../src/guest/script-builders.ts';
 import { ScriptGuest } from '../src/guest/script-guest.ts';
 import type { ScriptStep } from '../src/guest/script-step.ts';

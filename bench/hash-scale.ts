@@ -7,9 +7,9 @@
  * 16 MiB guests, as a pair; the ratio says whether the hash (and the
  * checkpoints) cost what changed rather than what exists.
  */
-import { Checkpoints } from '../src/core/checkpoints.ts';
-import { Machine } from '../src/core/machine.ts';
-import { validateScenario } from '../src/core/scenario.ts';
+import { Checkpoints } from '../src/machine/checkpoints.ts';
+import { Machine } from '../src/machine/machine.ts';
+import { validateScenario } from '../src/scenario/scenario.ts';
 import { figure, type Benchmark } from './benchmark.ts';
 import { samplePair, type Trial } from './measure.ts';
 

@@ -4,9 +4,9 @@
  * each landing once the guest has settled, as a person types), recorded and
  * encoded as a share link. Target: the ten-minute link fits in 2 KB.
  */
-import { Machine } from '../src/core/machine.ts';
-import { PRESETS } from '../src/core/presets.ts';
-import { validateScenario } from '../src/core/scenario.ts';
+import { Machine } from '../src/machine/machine.ts';
+import { PRESETS } from '../src/scenario/presets.ts';
+import { validateScenario } from '../src/scenario/scenario.ts';
 import { encodeLink, decodeLink } from '../src/trace/link.ts';
 import { makeRecording, recordingScenario } from '../src/trace/recording.ts';
 import { figure, type Benchmark } from './benchmark.ts';

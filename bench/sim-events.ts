@@ -8,7 +8,7 @@
  * 1 − t(counter) / t(recording), per pair of side-by-side runs. Both runs
  * must count the same number of events, which checks they did the same work.
  */
-import type { Machine } from '../src/core/machine.ts';
+import type { Machine } from '../src/machine/machine.ts';
 import { figure, type Benchmark } from './benchmark.ts';
 import { runTrial, samplePair, type Trial } from './measure.ts';
 import { chooseSimWorkload, type SimWorkload } from './sim-workloads.ts';

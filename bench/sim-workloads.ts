@@ -5,7 +5,7 @@
  *   --sharenet network); guest 0's shell runs `ping 1 N`, a counted ping
  *   that sends the next echo request as each reply arrives and, above 10,
  *   prints only the summary line: a flood of fixed size, run until idle.
- *   Needs src/guest/programs.ts to create LguestKernel; if building the
+ *   Needs src/machine/programs.ts to create LguestKernel; if building the
  *   preset throws, the stand-in below is used and the JSON says why.
  * - `scriptedPingPong`: the stand-in: two scripted guests that each bind a
  *   64-byte receive buffer on a shared key and take turns: SEND_DMA to the
@@ -15,9 +15,9 @@
  * A workload builds and boots a machine untimed; its `drive` is the timed
  * part. `verify` (untimed, after) proves the work happened.
  */
-import { PRESETS } from '../src/core/presets.ts';
-import { Machine } from '../src/core/machine.ts';
-import { validateScenario, type Scenario, type ScenarioInput } from '../src/core/scenario.ts';
+import { PRESETS } from '../src/scenario/presets.ts';
+import { Machine } from '../src/machine/machine.ts';
+import { validateScenario, type Scenario, type ScenarioInput } from '../src/scenario/scenario.ts';
 import { hcall, packBind, wait, writeDma, writeText, yieldStep } from '../src/guest/script-builders.ts';
 import { ScriptGuest } from '../src/guest/script-guest.ts';
 import type { ScriptStep } from '../src/guest/script-step.ts';
@@ -125,7 +125,7 @@ export function pingPongScenario(rounds: number): Scenario {
 
 export const scriptedPingPong: SimWorkload = {
   description:
-    'stand-in until src/guest/programs.ts creates LguestKernel: two scripted guests ping-ponging 64-byte SEND_DMAs on shared keys (send, wait for the reply irq, re-arm), until idle',
+    'stand-in until src/machine/programs.ts creates LguestKernel: two scripted guests ping-ponging 64-byte SEND_DMAs on shared keys (send, wait for the reply irq, re-arm), until idle',
   sizeUnit: 'rounds',
   initialSize: 2000,
   minSize: 1,

@@ -2,13 +2,13 @@
  * `replay_events_per_s` and `seek_ms_p95` (issue #5, #6): a recording of a
  * net-preset ping flood of about a million events is replayed from scratch
  * (what opening a share link costs), then seeks jump to random events of the
- * run through the checkpoints (src/core/checkpoints.ts), as the timeline
+ * run through the checkpoints (src/machine/checkpoints.ts), as the timeline
  * scrubber does.
  */
-import { Checkpoints } from '../src/core/checkpoints.ts';
-import { Machine } from '../src/core/machine.ts';
-import { PRESETS } from '../src/core/presets.ts';
-import { validateScenario, type Scenario } from '../src/core/scenario.ts';
+import { Checkpoints } from '../src/machine/checkpoints.ts';
+import { Machine } from '../src/machine/machine.ts';
+import { PRESETS } from '../src/scenario/presets.ts';
+import { validateScenario, type Scenario } from '../src/scenario/scenario.ts';
 import { makeRecording, recordingScenario } from '../src/trace/recording.ts';
 import { figure, type Benchmark } from './benchmark.ts';
 

@@ -4,9 +4,9 @@
  * the state hash matching the CLI's for the same input.
  */
 import { expect, test } from '@playwright/test';
-import { Machine } from '../src/core/machine.ts';
-import { PRESETS } from '../src/core/presets.ts';
-import { validateScenario } from '../src/core/scenario.ts';
+import { Machine } from '../src/machine/machine.ts';
+import { PRESETS } from '../src/scenario/presets.ts';
+import { validateScenario } from '../src/scenario/scenario.ts';
 import { runWithInputs } from '../src/cli/run-command.ts';
 import { consoleOf, eventCount, openPreset, stepOnce, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
 

@@ -1,6 +1,6 @@
 /** What the fault, flood and bad-input tests do to the page besides page-helpers.ts: hooks, pastes, status reads. */
 import { expect, type Page } from '@playwright/test';
-import type { LguestLabTestHooks } from '../src/ui/worker-supervisor.ts';
+import type { LguestLabTestHooks } from '../src/ui/client/worker-supervisor.ts';
 import { consoleOf, eventCount } from './page-helpers.ts';
 
 type HookWindow = Window & { __lguestLab?: LguestLabTestHooks };

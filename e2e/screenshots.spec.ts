@@ -1,6 +1,6 @@
 /**
  * The README screenshots, one per preset at 1280×720 (projector size), into
- * docs/screenshot-<preset>.png. Not part of `npm test` (playwright.config.ts
+ * docs/screenshot-<preset>.png, and an event caption (docs/screenshot-caption.png). Not part of `npm test` (playwright.config.ts
  * ignores this file unless SCREENSHOTS is set); refresh them with
  *   npx vite build && SCREENSHOTS=1 npx playwright test screenshots
  */
@@ -58,4 +58,26 @@ test('bad-dma', async ({ page }) => {
   await page.locator('.ev-row[data-index="7"]').click();
   await page.mouse.move(0, 0);
   await shot(page, 'bad-dma');
+});
+
+test('caption', async ({ page }) => {
+  await openPreset(page, 'console');
+  await typeLine(page, 0, 'echo hello lguest');
+  await expect.poll(() => terminalLines(page, 0)).toContain('hello lguest');
+  await waitIdle(page);
+  // The console's SEND_DMA to key 0, with the glossary tip of "private key" open.
+  await page.locator('.ev-row.k-hcall').filter({ hasText: 'call=SEND_DMA key=0 ' }).last().click();
+  await page.getByTestId('event-caption').locator('.term[data-term="private-key"]').hover();
+  await expect(page.locator('[data-testid="term-tip"][data-term="private-key"]')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshot-caption.png' });
+});
+
+test('quiz', async ({ page }) => {
+  // Quiz mode (issue #14): a question answered, its deciding events played and highlighted.
+  await page.goto('/?quiz=4242');
+  await expect(page.getByTestId('quiz-question')).not.toBeEmpty();
+  await page.getByTestId('quiz-choice').nth(1).click();
+  await expect(page.getByTestId('quiz-result')).not.toContainText('playing');
+  await page.mouse.move(0, 0);
+  await shot(page, 'quiz');
 });

@@ -56,7 +56,7 @@ test('a shared link opens in a fresh browser context with the same console, stat
   await expect.poll(() => terminalLines(page, 0)).toContain('two three');
   await waitIdle(page);
   // Select a hypercall in the event log (a SEND_DMA to key 0): it selects what it touched too.
-  const row = page.locator('.ev-row.k-hcall').filter({ hasText: 'call=SEND_DMA edx=0 ' }).last();
+  const row = page.locator('.ev-row.k-hcall').filter({ hasText: 'call=SEND_DMA key=0 ' }).last();
   const selected = (await row.getAttribute('data-index')) ?? '';
   await row.click();
   await expect(page.locator('.ev-row.selected')).toHaveAttribute('data-index', selected);

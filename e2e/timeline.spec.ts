@@ -5,7 +5,7 @@
  * million-event run it still answers a click with a seek.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { GUTTER, RIGHT_PAD, RULER } from '../src/ui/timeline-render.ts';
+import { GUTTER, RIGHT_PAD, RULER } from '../src/ui/timeline/timeline-render.ts';
 import { Session, type SessionHost } from '../src/worker/session.ts';
 import { consoleOf, eventCount, openPreset, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
 

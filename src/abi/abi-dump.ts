@@ -15,7 +15,7 @@ export function abiDump(arch: Arch, structs: readonly StructDecl[] = HEADER_STRU
   for (const decl of structs) {
     const l = layoutOf(decl, arch);
     const fields: AbiDump['structs'][string]['fields'] = {};
-    for (const fl of l.order) fields[fl.name] = fl.isArray ? { offset: fl.offset, size: fl.size, type: fl.ctype, count: fl.count } : { offset: fl.offset, size: fl.size, type: fl.ctype };
+    for (const fl of l.order) fields[fl.name] = fl.isArray ? { offset: fl.offset, size: fl.size, type: fl.type, count: fl.count } : { offset: fl.offset, size: fl.size, type: fl.type };
     out.structs[decl.name] = { size: l.size, align: l.align, fields };
   }
   return out;

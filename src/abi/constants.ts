@@ -67,6 +67,8 @@ export const MAX_LGUEST_GUESTS = 16;
 // ---- machine facts the spec fixes ---------------------------------------
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
+/** Bytes of one disk sector: lguest_blk and the Launcher's block device count in these (spec §4.3, §5.3). */
+export const SECTOR_SIZE = 512;
 /** irq_enabled value meaning "interrupts on" (X86_EFLAGS_IF). */
 export const X86_EFLAGS_IF = 0x200;
 

@@ -11,14 +11,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeStruct, type Decoded, encodeStruct, readElem, writeElem } from './access.ts';
+import { decodeStruct, type Decoded, elemAt, encodeStruct, readElem, writeElem } from './access.ts';
 import { type Arch, ARCHES, type CType, scalarInfo } from './ctypes.ts';
 import { computeLayout, field, type FieldLayout, layoutOf, type StructLayout } from './layout.ts';
-import { ALL_STRUCTS, type FieldDecl, LGUEST_DATA, LGUEST_DEVICE_DESC, LGUEST_DMA, type StructDecl } from './structs.ts';
+import { ALL_STRUCTS, type FieldDecl, HCALL_RING, LAB_PACKET_HEADER, LGUEST_DATA, LGUEST_DEVICE_DESC, LGUEST_DMA, type StructDecl } from './structs.ts';
 
 // Every CType, kept exhaustive by the compiler: adding a CType without listing it here fails the type check.
-const CTYPE_SET = { __u8: true, __u16: true, __u32: true, int: true, 'unsigned char': true, 'unsigned int': true, 'unsigned long': true } satisfies Record<CType, true>;
+const CTYPE_SET = { __u8: true, __u16: true, __be16: true, __u32: true, __be32: true, int: true, 'unsigned char': true, 'unsigned int': true, 'unsigned long': true } satisfies Record<CType, true>;
 const CTYPES = Object.keys(CTYPE_SET) as CType[];
+/** The scalar type of a field of a random declaration (declArb makes only scalars). */
+const scalar = (t: CType | StructDecl): CType => {
+  if (typeof t !== 'string') throw new Error(`struct ${t.name} where a scalar was expected`);
+  return t;
+};
 
 // ---------------------------------------------------------------------------
 // Arbitraries
@@ -51,9 +56,11 @@ function elemValueArb(fl: FieldLayout): fc.Arbitrary<number> {
 
 /** A whole-struct value: every field, arrays as number[] of their full length. */
 function structValueArb(l: StructLayout): fc.Arbitrary<Decoded> {
-  const entries = l.order.map((fl): fc.Arbitrary<readonly [string, number | number[]]> =>
-    fl.isArray ? fc.array(elemValueArb(fl), { minLength: fl.count, maxLength: fl.count }).map((v) => [fl.name, v] as const) : elemValueArb(fl).map((v) => [fl.name, v] as const),
-  );
+  const entries = l.order.map((fl): fc.Arbitrary<readonly [string, Decoded[string]]> => {
+    const inner = fl.struct;
+    const one: fc.Arbitrary<number | Decoded> = inner ? structValueArb(inner) : elemValueArb(fl);
+    return fl.isArray ? fc.array(one, { minLength: fl.count, maxLength: fl.count }).map((v) => [fl.name, v as number[] | Decoded[]] as const) : one.map((v) => [fl.name, v] as const);
+  });
   return fc.tuple(...entries).map((kv) => Object.fromEntries(kv));
 }
 
@@ -71,7 +78,7 @@ describe('computeLayout: C rules hold for random declarations', () => {
       fc.property(declArb, archArb, (decl, arch) => {
         const l = computeLayout(decl, arch);
         for (const [i, fl] of l.order.entries()) {
-          const s = scalarInfo(decl.fields[i].ctype, arch);
+          const s = scalarInfo(scalar(decl.fields[i].ctype), arch);
           expect(fl.offset % s.align).toBe(0);
           expect(fl.elemSize).toBe(s.size);
           expect(fl.signed).toBe(s.signed);
@@ -92,7 +99,7 @@ describe('computeLayout: C rules hold for random declarations', () => {
         for (const fl of l.order) {
           expect(fl.offset).toBeGreaterThanOrEqual(end);
           // Padding before a field is the least that aligns it: less than its alignment.
-          expect(fl.offset - end).toBeLessThan(scalarInfo(fl.ctype, arch).align);
+          expect(fl.offset - end).toBeLessThan(scalarInfo(scalar(fl.ctype), arch).align);
           end = fl.offset + fl.size;
         }
         expect(l.size).toBeGreaterThanOrEqual(end);
@@ -106,7 +113,7 @@ describe('computeLayout: C rules hold for random declarations', () => {
     fc.assert(
       fc.property(declArb, archArb, (decl, arch) => {
         const l = computeLayout(decl, arch);
-        expect(l.align).toBe(Math.max(...decl.fields.map((fd) => scalarInfo(fd.ctype, arch).align)));
+        expect(l.align).toBe(Math.max(...decl.fields.map((fd) => scalarInfo(scalar(fd.ctype), arch).align)));
         expect(Number.isInteger(Math.log2(l.align))).toBe(true);
         expect(l.size % l.align).toBe(0);
       }),
@@ -170,6 +177,29 @@ describe('layout of the real structs (spec §1.3)', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('lguest_data.hcalls is struct hcall_ring[LHCALL_RING_SIZE], as lguest.h declares it', () => {
+    for (const arch of ARCHES) {
+      const fl = field(layoutOf(LGUEST_DATA, arch), 'hcalls');
+      expect(fl.struct).toBe(layoutOf(HCALL_RING, arch));
+      expect([fl.type, fl.count, fl.elemSize, fl.size]).toEqual(['struct hcall_ring', 64, 16, 1024]);
+      expect(elemAt(fl, 3) + field(fl.struct!, 'ecx').offset).toBe(fl.offset + 3 * 16 + 12);
+    }
+  });
+
+  it('a nested struct is placed like a scalar of its size and alignment', () => {
+    fc.assert(
+      fc.property(declArb, declArb, archArb, fc.integer({ min: 1, max: 4 }), (innerDecl, before, arch, count) => {
+        const inner = { ...innerDecl, name: 'random_inner' };
+        const outer: StructDecl = { name: 'random_outer', header: 'lguest-lab', fields: [...before.fields, { name: 'nested', ctype: inner, count }] };
+        const li = computeLayout(inner, arch);
+        const lo = computeLayout(outer, arch);
+        const fl = field(lo, 'nested');
+        expect([fl.elemSize, fl.elemAlign, fl.size, fl.offset % li.align]).toEqual([li.size, li.align, li.size * count, 0]);
+        expect(lo.align).toBe(Math.max(li.align, computeLayout(before, arch).align));
+      }),
+    );
+  });
+
   it('field() names the struct and the missing field', () => {
     expect(() => field(layoutOf(LGUEST_DMA, 'i386'), 'nope')).toThrow('struct lguest_dma has no field nope');
   });
@@ -206,6 +236,22 @@ describe('readElem / writeElem', () => {
     const view = new DataView(new ArrayBuffer(l.size + 8));
     writeElem(view, 8, field(l, 'used_len'), 0x11223344);
     expect(bytes(view).slice(8, 12)).toEqual([0x44, 0x33, 0x22, 0x11]);
+  });
+
+  it('__be16 stores network order: the packet ethertype 0x88B5 is 88 B5, and reads back', () => {
+    const l = layoutOf(LAB_PACKET_HEADER, 'i386');
+    const view = new DataView(new ArrayBuffer(l.size));
+    writeElem(view, 0, field(l, 'ethertype'), 0x88b5);
+    expect(bytes(view).slice(12, 14)).toEqual([0x88, 0xb5]);
+    expect(readElem(view, 0, field(l, 'ethertype'))).toBe(0x88b5);
+    const be32 = computeLayout({ name: 'be', header: 'lguest-lab', fields: [{ name: 'x', ctype: '__be32' }] }, 'i386');
+    writeElem(view, 0, field(be32, 'x'), 0x11223344);
+    expect(bytes(view).slice(0, 4)).toEqual([0x11, 0x22, 0x33, 0x44]);
+  });
+
+  it('readElem of a nested struct field says to read its fields', () => {
+    const l = layoutOf(LGUEST_DATA, 'i386');
+    expect(() => readElem(new DataView(new ArrayBuffer(l.size)), 0, field(l, 'hcalls'))).toThrow('hcalls is a struct hcall_ring');
   });
 
   it('int is signed, __u32 is not: the same four 0xFF bytes read as -1 and 4294967295', () => {

@@ -6,20 +6,28 @@
  * the gcc cross-check test proves it.
  */
 import { type Arch, type CType, scalarInfo } from './ctypes.ts';
-import type { StructDecl } from './structs.ts';
+import { isStructType, type StructDecl } from './structs.ts';
 
 export interface FieldLayout {
   readonly name: string;
-  readonly ctype: CType;
+  readonly ctype: CType | StructDecl;
+  /** The C spelling of one element's type: `__u16`, `struct hcall_ring`. */
+  readonly type: string;
   readonly offset: number;
   /** Bytes of the whole field (all elements). */
   readonly size: number;
   /** Bytes of one element. */
   readonly elemSize: number;
+  /** Alignment of one element. */
+  readonly elemAlign: number;
   /** Elements; 1 for a scalar. */
   readonly count: number;
   readonly isArray: boolean;
   readonly signed: boolean;
+  /** Network byte order (__be16, __be32). */
+  readonly bigEndian: boolean;
+  /** The element's own layout when the field is a nested struct, else null. */
+  readonly struct: StructLayout | null;
 }
 
 export interface StructLayout {
@@ -39,10 +47,26 @@ export function computeLayout(decl: StructDecl, arch: Arch): StructLayout {
   let align = 1;
   const order: FieldLayout[] = [];
   for (const fd of decl.fields) {
-    const s = scalarInfo(fd.ctype, arch);
+    // A nested struct places like a scalar of its own size and alignment (C11 6.7.2.1).
+    const inner = isStructType(fd.ctype) ? layoutOf(fd.ctype, arch) : null;
+    const s = inner ? { size: inner.size, align: inner.align, signed: false, bigEndian: false } : scalarInfo(fd.ctype as CType, arch);
     offset = alignUp(offset, s.align);
     const count = fd.count ?? 1;
-    order.push({ name: fd.name, ctype: fd.ctype, offset, size: s.size * count, elemSize: s.size, count, isArray: fd.count !== undefined, signed: s.signed });
+    const type = inner ? `struct ${inner.name}` : (fd.ctype as CType);
+    order.push({
+      name: fd.name,
+      ctype: fd.ctype,
+      type,
+      offset,
+      size: s.size * count,
+      elemSize: s.size,
+      elemAlign: s.align,
+      count,
+      isArray: fd.count !== undefined,
+      signed: s.signed,
+      bigEndian: s.bigEndian,
+      struct: inner,
+    });
     offset += s.size * count;
     align = Math.max(align, s.align);
   }

@@ -16,19 +16,23 @@ import { LGUEST_MAX_DMA_SECTIONS, LHCALL_RING_SIZE } from './constants.ts';
 
 export interface FieldDecl {
   readonly name: string;
-  readonly ctype: CType;
+  /** A C scalar type, or a struct of this table (a nested struct, laid out by the same rules). */
+  readonly ctype: CType | StructDecl;
   /** Array length; absent for a scalar. */
   readonly count?: number;
 }
 
 export interface StructDecl {
   readonly name: string;
-  /** Which header declares it (the gcc cross-check prints this in its C file). */
-  readonly header: 'lguest_launcher.h' | 'lguest.h' | 'lguest-lab';
+  /** Which header (or source file) declares it (the gcc cross-check prints this in its C file). */
+  readonly header: 'lguest_launcher.h' | 'lguest.h' | 'lguest_user.c' | 'lguest-lab';
   readonly fields: readonly FieldDecl[];
 }
 
-const f = (name: string, ctype: CType, count?: number): FieldDecl => (count === undefined ? { name, ctype } : { name, ctype, count });
+/** A field whose type is a struct of the table. */
+export const isStructType = (t: CType | StructDecl): t is StructDecl => typeof t !== 'string';
+
+const f = (name: string, ctype: CType | StructDecl, count?: number): FieldDecl => (count === undefined ? { name, ctype } : { name, ctype, count });
 
 /** lguest_launcher.h struct lguest_dma (seed order: used_len, len[], addr[]); spec §1.3. */
 export const LGUEST_DMA: StructDecl = {
@@ -67,8 +71,8 @@ export const HCALL_RING: StructDecl = {
 
 /**
  * lguest.h struct lguest_data: the page the guest shares with the Host
- * (LHCALL_LGUEST_INIT); spec §1.3. `hcalls` is an array of struct hcall_ring,
- * which the table spells as its 4-word flattening (same size and alignment).
+ * (LHCALL_LGUEST_INIT); spec §1.3. `hcalls` is `struct hcall_ring
+ * hcalls[LHCALL_RING_SIZE]`, as lguest.h declares it.
  */
 export const LGUEST_DATA: StructDecl = {
   name: 'lguest_data',
@@ -78,7 +82,7 @@ export const LGUEST_DATA: StructDecl = {
     f('blocked_interrupts', 'unsigned long', 1),
     f('cr2', 'unsigned long'),
     f('hcall_status', '__u8', LHCALL_RING_SIZE),
-    f('hcalls', '__u32', LHCALL_RING_SIZE * 4),
+    f('hcalls', HCALL_RING, LHCALL_RING_SIZE),
     f('reserve_mem', 'unsigned long'),
     f('guestid', '__u16'),
     f('tsc_khz', '__u32'),
@@ -90,7 +94,7 @@ export const LGUEST_DATA: StructDecl = {
 /**
  * lguest-lab's own record of one simulation event, as written to the shared
  * event ring the UI reads (not an lguest struct; it lives here so the ring is
- * decoded by the same machinery). `kind` is an EventKind code (src/core/events.ts).
+ * decoded by the same machinery). `kind` is an EventKind code (src/hw/events.ts).
  */
 export const SIM_EVENT: StructDecl = {
   name: 'sim_event',
@@ -148,7 +152,41 @@ export const SIM_LIVE: StructDecl = {
   ],
 };
 
+/**
+ * lguest_user.c initialize(): the `u32 args[4]` the Launcher writes after
+ * LHREQ_INITIALIZE (the seed's 4-word form, spec §0.1, §3.1); initialize()
+ * returns sizeof(args).
+ */
+export const LHREQ_INITIALIZE_ARGS: StructDecl = {
+  name: 'lhreq_initialize_args',
+  header: 'lguest_user.c',
+  fields: [f('pfnlimit', '__u32'), f('pgdir', '__u32'), f('start', '__u32'), f('pageoffset', '__u32')],
+};
+
+/**
+ * lguest_user.c run_guest(): what read() puts in the Launcher's buffer when
+ * the guest sent to a private key, put_user(pending_dma, user) and
+ * put_user(pending_key, user+1) on an `unsigned long *`; read() returns
+ * sizeof(unsigned long)*2 (spec §3.2).
+ */
+export const READ_PENDING_DMA: StructDecl = {
+  name: 'read_pending_dma',
+  header: 'lguest_user.c',
+  fields: [f('dma', 'unsigned long'), f('key', 'unsigned long')],
+};
+
+/**
+ * The header of the frames the built-in kernel puts on the --sharenet wire
+ * (guest/kernel/packet.ts): Ethernet II, then lguest-lab's own tiny protocol.
+ * Multi-byte fields are network order, hence __be16.
+ */
+export const LAB_PACKET_HEADER: StructDecl = {
+  name: 'lab_packet_header',
+  header: 'lguest-lab',
+  fields: [f('dst', '__u8', 6), f('src', '__u8', 6), f('ethertype', '__be16'), f('op', '__u8'), f('version', '__u8'), f('seq', '__be16'), f('len', '__be16')],
+};
+
 /** The structs of the seed header, in header order (what `abi --json` and the gcc check cover). */
 export const HEADER_STRUCTS: readonly StructDecl[] = [LGUEST_DMA, LGUEST_BLOCK_PAGE, LGUEST_NET, LGUEST_DEVICE_DESC];
 /** Every struct of the table. */
-export const ALL_STRUCTS: readonly StructDecl[] = [...HEADER_STRUCTS, HCALL_RING, LGUEST_DATA, SIM_EVENT, SIM_BINDING, SIM_LIVE];
+export const ALL_STRUCTS: readonly StructDecl[] = [...HEADER_STRUCTS, HCALL_RING, LGUEST_DATA, LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA, LAB_PACKET_HEADER, SIM_EVENT, SIM_BINDING, SIM_LIVE];

@@ -2,27 +2,13 @@
  * lguest-lab's headless CLI: the same Machine the page runs, in Node.
  *   run     run a preset or scenario file (issue #3)
  *   abi     print the computed struct layouts (issue #3)
+ *   quiz    one generated question, answered by running its scenario (issue #14)
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { abiCommand } from './abi-command.ts';
-import { EXIT_USAGE, type CliIo } from './cli-io.ts';
+import { EXIT_USAGE } from './cli-io.ts';
+import { nodeIo as io } from './node-io.ts';
 import { runCommand } from './run-command.ts';
 import { commandTable } from './commands.ts';
-
-const io: CliIo = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  readFile: (p) => new Uint8Array(readFileSync(p)),
-  writeFile: (p, d) => {
-    if (typeof d === 'string' || d instanceof Uint8Array) return writeFileSync(p, d);
-    const fd = openSync(p, 'w');
-    try {
-      for (const part of d) writeSync(fd, part);
-    } finally {
-      closeSync(fd);
-    }
-  },
-};
 
 function main(argv: readonly string[]): number {
   const [cmd, ...rest] = argv;
@@ -39,4 +25,10 @@ function main(argv: readonly string[]): number {
   return EXIT_USAGE;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  // Never a stack trace (issue #11): one line; the commands name their input problems themselves.
+  io.stderr(`lguest-lab: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-io.ts';
-import { Machine } from '../core/machine.ts';
-import { PRESETS } from '../core/presets.ts';
-import { validateScenario } from '../core/scenario.ts';
+import { Machine } from '../machine/machine.ts';
+import { PRESETS } from '../scenario/presets.ts';
+import { validateScenario } from '../scenario/scenario.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
 import { runCommand, runWithInputs } from './run-command.ts';

@@ -1,20 +1,23 @@
 /**
  * `run (--preset NAME | --scenario FILE) [--type TEXT]... [--until-idle | --steps N]
- *      [--disk FILE] [--json] [--trace FILE] [--trace-format jsonl|chrome]`
- * (issue #3). Runs the Machine headless and prints each guest's console
- * output as it appears, prefixed per guest when there are several.
+ *      [--max-events N] [--disk FILE] [--json] [--trace FILE] [--trace-format jsonl|chrome]`
+ * (issue #3, #11). Runs the Machine headless and prints each guest's console
+ * output as it appears, prefixed per guest when there are several. Every run
+ * is bounded: at --max-events events it stops and says so (a `ping -f` never
+ * settles by itself).
  */
-import { Machine } from '../core/machine.ts';
-import { EventKind } from '../core/events.ts';
-import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
-import { MAX_DISK_BYTES, parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize } from '../core/summary.ts';
+import { SECTOR_SIZE } from '../abi/constants.ts';
+import { Machine } from '../machine/machine.ts';
+import { EventKind } from '../hw/events.ts';
+import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
+import { MAX_DISK_BYTES, MAX_SCENARIO_CHARS, parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize } from '../machine/summary.ts';
 import { jsonLinesText } from '../trace/jsonl.ts';
 import { ChromeTraceStream } from '../trace/chrome-trace.ts';
-import { EXIT_OK, EXIT_USAGE, unescapeInput, type CliIo } from './cli-io.ts';
+import { EXIT_OK, EXIT_USAGE, FileRefused, printGuestBytes, unescapeInput, type CliIo, type OutputFile } from './cli-io.ts';
 
 export const RUN_USAGE =
-  'usage: run (--preset NAME | --scenario FILE) [--type TEXT]... [--until-idle | --steps N] [--disk FILE] [--json] [--trace FILE] [--trace-format jsonl|chrome]';
+  'usage: run (--preset NAME | --scenario FILE) [--type TEXT]... [--until-idle | --steps N] [--max-events N] [--disk FILE] [--json] [--trace FILE] [--trace-format jsonl|chrome]';
 
 export interface RunOptions {
   preset?: string;
@@ -25,12 +28,29 @@ export interface RunOptions {
   trace?: string;
   traceFormat: 'jsonl' | 'chrome';
   disk?: string;
+  /** Stop at the first quantum boundary with at least this many events. */
+  maxEvents: number;
+}
+
+/** The default event budget of `run` and `replay` (issue #11). */
+export const DEFAULT_MAX_EVENTS = 20_000_000;
+
+/** Why a run ended: everything settled, --steps was spent, or the event budget was reached. */
+export type StopReason = 'idle' | 'steps' | 'max-events';
+
+/** The one stderr line a run at its budget prints (exact: issue #11). */
+export const budgetLine = (n: number): string => `stopped at the event budget (${n} events); raise it with --max-events\n`;
+
+/** --max-events N: a whole number ≥ 1, or the error. */
+export function parseMaxEvents(v: string | undefined): number | string {
+  const n = Number(v);
+  return v !== undefined && /^\d+$/.test(v) && Number.isSafeInteger(n) && n >= 1 ? n : '--max-events needs a whole number of events (at least 1)';
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function parseRunArgs(args: readonly string[]): Parsed<RunOptions> {
-  const o: RunOptions = { types: [], json: false, traceFormat: 'jsonl' };
+  const o: RunOptions = { types: [], json: false, traceFormat: 'jsonl', maxEvents: DEFAULT_MAX_EVENTS };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string | undefined => args[++i];
@@ -60,6 +80,12 @@ export function parseRunArgs(args: readonly string[]): Parsed<RunOptions> {
         const v = Number(value());
         if (!Number.isInteger(v) || v < 0) return { ok: false, error: '--steps needs a whole number of quanta' };
         o.steps = v;
+        break;
+      }
+      case '--max-events': {
+        const n = parseMaxEvents(value());
+        if (typeof n === 'string') return { ok: false, error: n };
+        o.maxEvents = n;
         break;
       }
       case '--json':
@@ -101,9 +127,10 @@ export function loadScenario(o: RunOptions, io: CliIo): Parsed<Scenario> {
   } else {
     let text: string;
     try {
-      text = new TextDecoder().decode(io.readFile(o.scenarioFile!));
+      // Bytes ≥ characters, so a file within this many bytes is within MAX_SCENARIO_CHARS.
+      text = new TextDecoder().decode(io.readFile(o.scenarioFile!, MAX_SCENARIO_CHARS));
     } catch (e) {
-      return { ok: false, error: `${o.scenarioFile}: cannot read: ${(e as Error).message}` };
+      return { ok: false, error: readError(o.scenarioFile!, e) };
     }
     const r = parseScenario(text);
     if (!r.ok) return { ok: false, error: `${o.scenarioFile}: ${r.error.message}` };
@@ -112,15 +139,21 @@ export function loadScenario(o: RunOptions, io: CliIo): Parsed<Scenario> {
   if (o.disk !== undefined) {
     let bytes: Uint8Array;
     try {
-      bytes = io.readFile(o.disk);
+      bytes = io.readFile(o.disk, MAX_DISK_BYTES);
     } catch (e) {
-      return { ok: false, error: `${o.disk}: cannot read: ${(e as Error).message}` };
+      return { ok: false, error: readError(o.disk, e, 'disk images are limited to 64 MiB') };
     }
     if (bytes.length > MAX_DISK_BYTES) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; the limit is ${MAX_DISK_BYTES} bytes (64 MiB)` };
-    if (bytes.length < 512) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; it needs at least one 512-byte sector` };
+    if (bytes.length < SECTOR_SIZE) return { ok: false, error: `${o.disk}: disk image is ${bytes.length} bytes; it needs at least one ${SECTOR_SIZE}-byte sector` };
     scenario = withDisk(scenario, bytes);
   }
   return { ok: true, value: scenario };
+}
+
+/** One line for a file that could not be read (FileRefused already names the file). */
+export function readError(path: string, e: unknown, limitNote?: string): string {
+  if (e instanceof FileRefused) return limitNote && /over the limit|more than the limit/.test(e.message) ? `${e.message}; ${limitNote}` : e.message;
+  return `${path}: cannot read: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 /** Put a disk image behind guest 0's first block device (adding one if it has none). */
@@ -129,7 +162,7 @@ function withDisk(s: Scenario, bytes: Uint8Array): Scenario {
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) b64 += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   b64 = btoa(b64);
-  const size = Math.ceil(bytes.length / 512) * 512;
+  const size = Math.ceil(bytes.length / SECTOR_SIZE) * SECTOR_SIZE;
   const guests = s.guests.map((g, i) => {
     if (i !== 0) return g;
     const devices = [...(g.devices ?? [])];
@@ -180,7 +213,7 @@ class ConsolePrinter {
           s = out;
         }
         if (s.length > 0) this.termAtLineStart = s.endsWith('\n');
-        this.io.stdout(s);
+        printGuestBytes(this.io, s);
       }
     });
     const ev = this.m.events;
@@ -190,7 +223,8 @@ class ConsolePrinter {
       if (e.kind === EventKind.KILL) line = `guest ${e.guest} killed: ${ev.strings[e.a]}`;
       else if (e.kind === EventKind.LAUNCHER_EXIT && this.m.host.guests[e.guest]?.dead?.startsWith('launcher exited')) line = `guest ${e.guest} launcher exited: ${ev.strings[e.a]}`;
       if (line !== null) {
-        this.io.stdout(`${this.termAtLineStart ? '' : '\n'}${line}\n`);
+        // The reason is the kernel's bytes (a CRASH string from guest memory): out as they are.
+        printGuestBytes(this.io, `${this.termAtLineStart ? '' : '\n'}${line}\n`);
         this.termAtLineStart = true;
       }
     }
@@ -209,19 +243,51 @@ export function runCommand(args: readonly string[], io: CliIo): number {
     io.stderr(`${s.error}\n`);
     return EXIT_USAGE;
   }
+  // The trace file is opened before the run: a bad path costs nothing (issue #11).
+  let out: OutputFile | null = null;
+  if (o.trace !== undefined && io.openOutput) {
+    try {
+      out = io.openOutput(o.trace);
+    } catch (e) {
+      io.stderr(`--trace ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_USAGE;
+    }
+  }
   const m = new Machine(s.value);
   const printer = o.json ? null : new ConsolePrinter(m, io);
   // The CLI keeps no event log it will not read (issue #15): the printer reads each event once,
-  // right after its quantum, and --trace is written as the run goes (the file write drives the run).
-  if (o.trace !== undefined) io.writeFile(o.trace, tracedRun(m, o, printer));
-  else {
-    for (const _ of runSteps(m, o.types, o.steps)) {
-      printer?.flush();
-      m.events.discardBefore(m.events.count);
+  // right after its quantum, and --trace is written as the run goes; events behind both are let go.
+  let stopped: StopReason = 'idle';
+  if (o.trace !== undefined) {
+    const trace = tracedRun(m, o, printer);
+    try {
+      if (out) {
+        for (let r = trace.next(); ; r = trace.next()) {
+          if (r.done) {
+            stopped = r.value;
+            break;
+          }
+          out.write(r.value);
+        }
+      } else
+        io.writeFile(
+          o.trace,
+          (function* (): Generator<string> {
+            stopped = yield* trace;
+          })(),
+        );
+    } catch (e) {
+      io.stderr(`--trace ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_USAGE;
+    } finally {
+      out?.close();
     }
+  } else {
+    stopped = runWithInputs(m, o.types, o.steps, () => (printer?.flush(), m.events.discardBefore(m.events.count)), o.maxEvents);
     printer?.flush();
   }
-  if (o.json) io.stdout(JSON.stringify(summarize(m), null, 2) + '\n');
+  if (stopped === 'max-events') io.stderr(budgetLine(o.maxEvents));
+  if (o.json) io.stdout(JSON.stringify({ ...summarize(m), stopped }, null, 2) + '\n');
   return EXIT_OK;
 }
 
@@ -229,7 +295,7 @@ export function runCommand(args: readonly string[], io: CliIo): number {
 const TRACE_PART = 8192;
 
 /** Run the machine, yielding the trace in pieces as events are recorded, then the end of it; streamed events are discarded. */
-function* tracedRun(m: Machine, o: RunOptions, printer: ConsolePrinter | null): Generator<string> {
+function* tracedRun(m: Machine, o: RunOptions, printer: ConsolePrinter | null): Generator<string, StopReason> {
   const chrome = o.traceFormat === 'chrome' ? new ChromeTraceStream() : null;
   let done = 0;
   const drain = (): string => {
@@ -240,37 +306,48 @@ function* tracedRun(m: Machine, o: RunOptions, printer: ConsolePrinter | null): 
     return text;
   };
   if (chrome) yield chrome.head();
-  for (const _ of runSteps(m, o.types, o.steps)) {
+  const steps = runSteps(m, o.types, o.steps, o.maxEvents);
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) {
     printer?.flush();
     if (m.events.count - done >= TRACE_PART) yield drain();
   }
   printer?.flush();
   yield drain() + (chrome ? chrome.end() : '');
+  return r.value;
 }
 
 /**
  * Run until idle, then type each input into guest 0 and run until idle again
  * (issue #3: each --type after the previous one's work settled). With a quanta
- * budget, stop when it is spent.
+ * budget, stop when it is spent; at `maxEvents` events, stop (issue #11).
  */
-export function runWithInputs(m: Machine, types: readonly string[], budget: number | undefined, onProgress: () => void): void {
-  for (const _ of runSteps(m, types, budget)) onProgress();
+export function runWithInputs(m: Machine, types: readonly string[], budget: number | undefined, onProgress: () => void, maxEvents = DEFAULT_MAX_EVENTS): StopReason {
+  const steps = runSteps(m, types, budget, maxEvents);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    onProgress();
+  }
 }
 
-/** runWithInputs as a generator: yields after each quantum. */
-export function* runSteps(m: Machine, types: readonly string[], budget: number | undefined): Generator<void> {
+/** runWithInputs as a generator: yields after each quantum, returns why it stopped. */
+export function* runSteps(m: Machine, types: readonly string[], budget: number | undefined, maxEvents = DEFAULT_MAX_EVENTS): Generator<void, StopReason> {
   let left = budget ?? Number.POSITIVE_INFINITY;
-  function* settle(): Generator<void> {
-    while (left > 0 && m.step()) {
+  const ev = m.events;
+  function* settle(): Generator<void, StopReason | null> {
+    while (left > 0) {
+      if (ev.count >= maxEvents) return 'max-events';
+      if (!m.step()) return null;
       left--;
       yield;
     }
+    return 'steps';
   }
-  yield* settle();
+  let r = yield* settle();
   for (const t of types) {
-    if (left <= 0) break;
+    if (r !== null) return r;
     m.typeInput(0, t);
-    yield* settle();
+    r = yield* settle();
   }
+  return r ?? 'idle';
 }
-

@@ -13,7 +13,7 @@
  * JSON from which `load()` rebuilds the program exactly (checkpoints, replay).
  * No Date.now, no Math.random, no closures held across traps.
  */
-import type { GuestMemory } from '../core/memory.ts';
+import type { GuestMemory } from '../hw/memory.ts';
 
 export type Trap =
   /** A hypercall (the guest executed int $LGUEST_TRAP_ENTRY). */

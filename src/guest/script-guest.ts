@@ -13,7 +13,8 @@ import { LGUEST_DATA } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
 import { LHCALL_CRASH, LHCALL_HALT, LHCALL_LGUEST_INIT, LHCALL_RING_SIZE, X86_EFLAGS_IF } from '../abi/constants.ts';
-import { GuestFault } from '../core/memory.ts';
+import { GuestFault } from '../hw/memory.ts';
+import { hexPad } from '../base/printf.ts';
 import type { GuestCpu, GuestProgram, Trap } from './program.ts';
 import { hypercallNumber, type ScriptStep } from './script-step.ts';
 
@@ -138,7 +139,7 @@ export class ScriptGuest implements GuestProgram {
         if (!(e instanceof GuestFault)) throw e;
         // A real kernel oopses on an unmapped access and panics through LHCALL_CRASH.
         s.results[s.pc] = { fault: `0x${e.gpa.toString(16)}` };
-        const msg = `Unable to handle kernel paging request at virtual address ${(e.gpa >>> 0).toString(16).padStart(8, '0')}`;
+        const msg = `Unable to handle kernel paging request at virtual address ${hexPad(e.gpa, 8)}`;
         for (let i = 0; i < msg.length; i++) cpu.mem.setU8(OOPS_MESSAGE_GPA + i, msg.charCodeAt(i));
         cpu.mem.setU8(OOPS_MESSAGE_GPA + msg.length, 0);
         s.phase = 'crash';

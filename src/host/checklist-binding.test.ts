@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LGUEST_IRQS, LGUEST_MAX_DMA } from '../abi/constants.ts';
-import { bench, bindings, DMA, eventsOf, hcallOn, killed, putDma, retOf, run, usedLen } from '../core/checklist-rig.ts';
-import { EventKind } from '../core/events.ts';
-import type { Machine } from '../core/machine.ts';
+import { bench, bindings, DMA, eventsOf, hcallOn, killed, putDma, retOf, run, usedLen } from '../testing/checklist-rig.ts';
+import { EventKind } from '../hw/events.ts';
+import type { Machine } from '../machine/machine.ts';
 import type { ScriptStep } from '../guest/script-step.ts';
 import { hcall, packBind, writeDma } from '../guest/script-builders.ts';
 

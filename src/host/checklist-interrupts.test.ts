@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LHREQ_IRQ, X86_EFLAGS_IF } from '../abi/constants.ts';
-import { bench, DATA, eventsOf, hcallOn, lg, mem, results, run, scenarioOf } from '../core/checklist-rig.ts';
-import { EventKind } from '../core/events.ts';
-import { Machine } from '../core/machine.ts';
+import { bench, DATA, eventsOf, hcallOn, lg, mem, results, run, scenarioOf } from '../testing/checklist-rig.ts';
+import { EventKind } from '../hw/events.ts';
+import { Machine } from '../machine/machine.ts';
 import { hcall, wait } from '../guest/script-builders.ts';
 import { maybeDoInterrupt } from './interrupts.ts';
 

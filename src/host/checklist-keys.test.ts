@@ -1,16 +1,16 @@
 /**
  * Spec §7 rules 1-5 (keys and routing; spec §2.2, §2.4 steps 1-3): each test is
  * named after its rule. Scripted guests run in the real Machine; the property
- * tests drive the Host from a bench machine (src/core/checklist-rig.ts).
+ * tests drive the Host from a bench machine (src/testing/checklist-rig.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LHREQ_GETDMA, PAGE_SIZE } from '../abi/constants.ts';
-import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, retOf, run, scenarioOf, textAt, usedLen, valuesOf } from '../core/checklist-rig.ts';
-import { EventKind } from '../core/events.ts';
-import { Machine } from '../core/machine.ts';
+import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, retOf, run, scenarioOf, textAt, usedLen, valuesOf } from '../testing/checklist-rig.ts';
+import { EventKind } from '../hw/events.ts';
+import { Machine } from '../machine/machine.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { ENOENT } from '../launcher/dev-lguest.ts';
+import { ENOENT } from './lguest-user.ts';
 
 /** RAM of each scripted guest; the descriptor page sits at MEM, so a console-only guest's top is MEM + 4096 (spec §1.4). */
 const MEM = 0x20000;

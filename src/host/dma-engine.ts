@@ -3,8 +3,8 @@
  * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
  */
 import { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
-import { EventKind, IrqSource } from '../core/events.ts';
-import { hexAlt, u32 } from '../core/printf.ts';
+import { EventKind, IrqSource } from '../hw/events.ts';
+import { hexAlt, u32 } from '../base/printf.ts';
 import type { Host } from './host.ts';
 import { BINDING_WORDS, BW, type Lguest } from './lguest.ts';
 
@@ -131,7 +131,7 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
   }
   let n = 0;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
-    const len = v.getUint16(base + L.len + 2 * n, true);
+    const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
     // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
@@ -190,10 +190,13 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   const irq = b[base + BW.interrupt];
   if (i !== num) {
     const dstDma = readSections(host, dst, entry, dstScratch);
-    // Step 3a: receiver checked first, then sender (§7.15).
-    if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return false;
+    // Step 3a: receiver checked first, then sender (§7.15). A failed check is
+    // not an early return: do_dma() returns 0 and dma_transfer() carries on
+    // with that count (io.c v2.6.23), so the sender's used_len becomes 0 and an
+    // empty source still takes the entry and raises the irq.
+    const checked = checkDmaList(host, dst, dstDma) && checkDmaList(host, src, srcDma);
     // Step 3c: walk both lists in parallel (§7.9, §7.10).
-    const count = copyData(src, srcDma, dst, dstDma);
+    const count = checked ? copyData(src, srcDma, dst, dstDma) : 0;
     host.bytesCopied += count;
     // Step 3d: the sender learns the count first (§7.11).
     host.writeU32(src, udma + L.usedLen, count);

@@ -5,13 +5,12 @@
  * lguest's own reason strings. Hypercalls, the DMA engine and interrupt
  * delivery live in their own modules and act on this object.
  */
-import { LGUEST_DATA } from '../abi/structs.ts';
-import { layoutOf, type StructLayout } from '../abi/layout.ts';
-import { LGUEST_DMA } from '../abi/structs.ts';
+import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
+import { field, layoutOf, type StructLayout } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
-import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT } from '../abi/constants.ts';
-import { EventKind, type EventLog } from '../core/events.ts';
-import { hexAlt, u32 } from '../core/printf.ts';
+import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
+import { EventKind, type EventLog } from '../hw/events.ts';
+import { hexAlt, u32 } from '../base/printf.ts';
 import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
 
 export interface Clock {
@@ -27,11 +26,13 @@ export interface DmaLayout {
   readonly addr: number;
   /** sizeof(unsigned long): 4 on i386, 8 on x86_64. */
   readonly addrSize: number;
+  /** sizeof(__u16): one element of len[]. */
+  readonly lenSize: number;
 }
 
 export function dmaLayout(arch: Arch): DmaLayout {
   const l = layoutOf(LGUEST_DMA, arch);
-  return { size: l.size, usedLen: l.fields.used_len.offset, len: l.fields.len.offset, addr: l.fields.addr.offset, addrSize: l.fields.addr.elemSize };
+  return { size: l.size, usedLen: l.fields.used_len.offset, len: l.fields.len.offset, addr: l.fields.addr.offset, addrSize: l.fields.addr.elemSize, lenSize: l.fields.len.elemSize };
 }
 
 /** A futex key (spec §2.2): private keys are (guest, gpa); shared ones (object, offset in object). */
@@ -54,6 +55,8 @@ export class Host {
    * than the read itself on those paths (bench/PROPOSED-OPTIMIZATIONS.md).
    */
   readonly dataOff: { readonly irqEnabled: number; readonly blockedInterrupts: number; readonly hcallStatus: number; readonly hcalls: number };
+  /** struct hcall_ring, one entry of lguest_data.hcalls[]: its size and the offsets of its four registers. */
+  readonly ring: { readonly size: number; readonly eax: number; readonly edx: number; readonly ebx: number; readonly ecx: number };
   /** Global bind counter: orders bindings (most recent first) and survives snapshots. */
   bindSeq = 0;
   /** Bytes the DMA engine has copied between guests (the clock charges for them). */
@@ -68,6 +71,8 @@ export class Host {
     this.data = layoutOf(LGUEST_DATA, arch);
     const F = this.data.fields;
     this.dataOff = { irqEnabled: F.irq_enabled.offset, blockedInterrupts: F.blocked_interrupts.offset, hcallStatus: F.hcall_status.offset, hcalls: F.hcalls.offset };
+    const R = F.hcalls.struct!;
+    this.ring = { size: F.hcalls.elemSize, eax: field(R, 'eax').offset, edx: field(R, 'edx').offset, ebx: field(R, 'ebx').offset, ecx: field(R, 'ecx').offset };
   }
 
   emit(kind: EventKind, guest: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
@@ -103,7 +108,7 @@ export class Host {
     if (!this.keyOk(g, key)) return null;
     const m = g.mem.sharedAt(key);
     if (!m) return { shared: 0, ident: key };
-    return { shared: 1 + m.object.id, ident: m.page * 4096 + (key & 4095) };
+    return { shared: 1 + m.object.id, ident: m.page * PAGE_SIZE + (key & (PAGE_SIZE - 1)) };
   }
 
   /** get_futex_key()'s own test: 4-byte aligned and inside mapped guest memory. */

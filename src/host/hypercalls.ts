@@ -25,8 +25,8 @@ import {
   LHCALL_TS,
   LGUEST_TRAP_ENTRY,
 } from '../abi/constants.ts';
-import { EventKind } from '../core/events.ts';
-import { li, ptr } from '../core/printf.ts';
+import { EventKind } from '../hw/events.ts';
+import { li, ptr } from '../base/printf.ts';
 import { bindDma, sendDma } from './dma-engine.ts';
 import type { Host } from './host.ts';
 import type { Lguest } from './lguest.ts';
@@ -119,11 +119,12 @@ function runAsyncRing(host: Host, g: Lguest): void {
     const n = g.nextHcall;
     if (g.mem.u8(statusAt + n) === 0xff) break;
     g.nextHcall = (n + 1) % LHCALL_RING_SIZE;
-    const at = ringAt + n * 16;
-    const call = g.mem.u32(at);
-    const edx = g.mem.u32(at + 4);
-    const ebx = g.mem.u32(at + 8);
-    const ecx = g.mem.u32(at + 12);
+    const R = host.ring;
+    const at = ringAt + n * R.size;
+    const call = g.mem.u32(at + R.eax);
+    const edx = g.mem.u32(at + R.edx);
+    const ebx = g.mem.u32(at + R.ebx);
+    const ecx = g.mem.u32(at + R.ecx);
     const eax = doHcall(host, g, call, edx, ebx, ecx);
     host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
     g.mem.setU8(statusAt + n, 0xff);

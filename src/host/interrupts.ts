@@ -3,7 +3,7 @@
  * interrupts_and_traps.c; spec §6, checklist §7.29-31).
  */
 import { X86_EFLAGS_IF } from '../abi/constants.ts';
-import { EventKind } from '../core/events.ts';
+import { EventKind } from '../hw/events.ts';
 import type { Host } from './host.ts';
 import type { Lguest } from './lguest.ts';
 

@@ -4,10 +4,10 @@
  * Uint32Array laid out by the SIM_BINDING struct of the ABI table, so the
  * worker can hand it to the UI as shared memory.
  */
-import { LGUEST_MAX_DMA } from '../abi/constants.ts';
+import { LGUEST_MAX_DMA, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { SIM_BINDING } from '../abi/structs.ts';
-import type { Allocator, GuestMemory } from '../core/memory.ts';
+import type { Allocator, GuestMemory } from '../hw/memory.ts';
 
 const BL = layoutOf(SIM_BINDING, 'i386');
 /** u32 words per binding slot, and the word index of each field (from the ABI table). */
@@ -67,7 +67,7 @@ export class Lguest {
     alloc: Allocator,
   ) {
     this.bindings = new Uint32Array(alloc(LGUEST_MAX_DMA * BINDING_WORDS * 4));
-    this.limitBytes = mem.pfnLimit * 4096;
+    this.limitBytes = mem.pfnLimit * PAGE_SIZE;
   }
 
   /** pfn_limit in bytes, for addressOk. */
@@ -78,12 +78,12 @@ export class Lguest {
   }
 
   /**
-   * lguest_address_ok() (spec §2.1): (addr+len)/4096 < pfn_limit and no 32-bit
+   * lguest_address_ok() (spec §2.1): (addr+len)/PAGE_SIZE < pfn_limit and no 32-bit
    * wrap. The off-by-one is deliberate: a range ending exactly at the limit fails.
    */
   addressOk(addr: number, len: number): boolean {
     const end = addr + len;
-    // floor(end / 4096) < pfn_limit  <=>  end < pfn_limit * 4096 (pfn_limit is whole): no division.
+    // floor(end / PAGE_SIZE) < pfn_limit  <=>  end < pfn_limit * PAGE_SIZE (pfn_limit is whole): no division.
     return end <= 0xffffffff && end < this.limitBytes;
   }
 }

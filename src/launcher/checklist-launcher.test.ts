@@ -8,12 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { LGUEST_DEVICE_T_BLOCK, LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LGUEST_BLOCK_PAGE } from '../abi/structs.ts';
-import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, scenarioOf, textAt, usedLen, valuesOf } from '../core/checklist-rig.ts';
-import { EventKind } from '../core/events.ts';
-import { Machine } from '../core/machine.ts';
-import { defaultAllocator } from '../core/memory.ts';
+import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, scenarioOf, textAt, usedLen, valuesOf } from '../testing/checklist-rig.ts';
+import { EventKind } from '../hw/events.ts';
+import { Machine, wakerPid } from '../machine/machine.ts';
+import { defaultAllocator } from '../hw/memory.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { DevLguest, EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from './dev-lguest.ts';
+import { DevLguest, EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from '../host/lguest-user.ts';
+
+const WAKER_PID = wakerPid(0);
 
 const MEM = 0x20000;
 const SHARED = 0x30000;
@@ -179,6 +181,33 @@ describe('spec §7 Launcher interface', () => {
     expect(c.launchers[0].dev.breakWaiters.size).toBe(0);
     expect(results(c, 0)[4]).toEqual({ irq: 1 });
     expect(valuesOf(c, 0, 5)).toEqual([2]);
+    // Blocked, then released: one BREAK_WAIT each way, around the Launcher's work.
+    const waits = eventsOf(c, EventKind.BREAK_WAIT);
+    expect(waits.map((e) => [e.a, e.b])).toEqual([
+      [WAKER_PID, 1],
+      [WAKER_PID, 0],
+    ]);
+    const off = reqs[3].index;
+    expect(waits[0].index).toBeLessThan(reqs[1].index);
+    expect(waits[1].index).toBeGreaterThan(off);
+
+    // The Waker really waits: between its BREAK on and the Launcher's BREAK off a quantum passes
+    // with the Waker blocked, and input typed meanwhile raises no second BREAK on.
+    const w = run({
+      guests: [{ kernel: 'script', memory: MEM, script: [...writeDma(0x2000, [{ addr: 0x3000, len: 256 }]), hcall('BIND_DMA', 0, 0x2000, packBind(1, 1)), wait, readU32(0x2000)] }],
+    });
+    w.typeInput(0, 'a');
+    expect(w.step()).toBe(true);
+    const dw = w.launchers[0].dev;
+    expect([...dw.breakWaiters]).toEqual([WAKER_PID]);
+    expect(lg(w, 0).breakOut).toBe(true);
+    expect(w.runState(0)).toBe('launcher');
+    expect(eventsOf(w, EventKind.LHREQ).filter((e) => e.a === LHREQ_GETDMA)).toHaveLength(0);
+    w.launchers[0].typeInput(new TextEncoder().encode('b'));
+    expect(w.step()).toBe(true);
+    expect(dw.breakWaiters.size).toBe(0);
+    expect(eventsOf(w, EventKind.LHREQ).filter((e) => e.a === LHREQ_BREAK).map((e) => e.b)).toEqual([1, 0]);
+    expect(eventsOf(w, EventKind.BREAK_WAIT).map((e) => e.b)).toEqual([1, 0]);
   });
 
   it('§7.28 After death the run returns ENOENT and the following read() returns the reason string with its NUL, cut to the read size.', () => {
@@ -237,9 +266,11 @@ describe('spec §7 Launcher interface', () => {
     expect(results(bad, 0).slice(10)).toEqual([null, null]);
     // The Host never killed the guest itself; the Launcher went, and took its bindings with it.
     expect(eventsOf(bad, EventKind.KILL)).toHaveLength(0);
+    expect(lg(bad, 0).bindings.length).toBeGreaterThan(0);
     expect(lg(bad, 0).bindings.every((w) => w === 0)).toBe(true);
     // The other guest's Launcher is unaffected.
     expect(bad.launchers[1].exitMessage).toBeNull();
+    expect(results(bad, 1).length).toBeGreaterThan(0);
     expect(results(bad, 1).every((r) => r !== null)).toBe(true);
   });
 

@@ -6,7 +6,7 @@
  */
 import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
 import type { DmaLayout } from '../host/host.ts';
-import type { GuestMemory } from '../core/memory.ts';
+import type { GuestMemory } from '../hw/memory.ts';
 
 export interface Iovec {
   readonly base: number;
@@ -27,7 +27,7 @@ export function dma2iov(mem: GuestMemory, L: DmaLayout, dma: number): Iovec[] {
   checkPointer(mem, dma, L.size);
   const iov: Iovec[] = [];
   for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
-    const len = mem.u16(dma + L.len + 2 * i);
+    const len = mem.u16(dma + L.len + L.lenSize * i);
     if (len === 0) break;
     const addr = mem.u32(dma + L.addr + L.addrSize * i);
     iov.push({ base: checkPointer(mem, addr, len), len });

@@ -12,20 +12,21 @@ import {
   LHREQ_GETDMA,
   LHREQ_INITIALIZE,
   LHREQ_IRQ,
+  PAGE_SHIFT,
   PAGE_SIZE,
 } from '../abi/constants.ts';
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
-import { EventKind } from '../core/events.ts';
-import { GuestMemory, type Allocator, type SharedObject } from '../core/memory.ts';
+import { EventKind } from '../hw/events.ts';
+import { GuestMemory, type Allocator, type SharedObject } from '../hw/memory.ts';
 import type { DmaLayout, Host } from '../host/host.ts';
-import { BlockDevice } from './block-device.ts';
-import { ConsoleDevice } from './console-device.ts';
-import { DevLguest } from './dev-lguest.ts';
-import type { LauncherDevice } from './device.ts';
+import { BlockDevice } from './devices/block.ts';
+import { ConsoleDevice } from './devices/console.ts';
+import { DevLguest } from '../host/lguest-user.ts';
+import type { LauncherDevice } from './devices/device.ts';
 import { dma2iov, LauncherExit, scatter } from './iovec.ts';
-import { userPtr } from '../core/printf.ts';
-import { NetDevice, type Network } from './net-device.ts';
+import { userPtr } from '../base/printf.ts';
+import { NetDevice, type Network } from './devices/net.ts';
 import { TtyQueue } from './tty-queue.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
@@ -95,11 +96,11 @@ export class Launcher {
         dev.setup(this);
       } else {
         const slot = d.network.claimSlot();
-        this.memory.mapShared(page >>> 12, d.network.object, 0);
+        this.memory.mapShared(page >>> PAGE_SHIFT, d.network.object, 0);
         this.addDescriptor(new NetDevice(i, page, d.network, slot), slot | LGUEST_NET_F_NOCSUM, 1, page);
       }
     });
-    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared((s.gpa >>> 12) + p, s.object, p);
+    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared((s.gpa >>> PAGE_SHIFT) + p, s.object, p);
     // The console is created after every command-line device: the last descriptor, no pages (§4.2, §7.33).
     this.console = new ConsoleDevice(this.devices.length);
     this.addDescriptor(this.console, 0, 0, 0);
@@ -165,14 +166,30 @@ export class Launcher {
   }
 
   /**
-   * The Waker saw the terminal readable (spec §3.3): BREAK on, read() says
-   * EAGAIN, the Launcher runs the console input handler, then BREAK off.
+   * The Waker saw the terminal readable (spec §3.3): it writes BREAK on and
+   * stays blocked in that write (DevLguest.breakWaiters) until the Launcher's
+   * BREAK off; the Launcher's next read() says EAGAIN (`serviceBreak`).
+   */
+  wakerBreak(wakerPid: number): void {
+    this.dev.write(wakerPid, LHREQ_BREAK, [1]);
+  }
+
+  /**
+   * read() said EAGAIN (spec §3.3): run the input handler of every ready
+   * device without blocking (here the console), then BREAK off releases the
+   * Waker.
+   */
+  serviceBreak(): void {
+    if (this.tty.length > 0) this.handleConsoleInput();
+    this.dev.write(this.pid, LHREQ_BREAK, [0]);
+  }
+
+  /**
    * handle_console_input (§4.2): GETDMA key 0, readv into the guest's buffer,
    * used_len = bytes, IRQ. No buffer → "console: no dma buffer!" and the
    * bytes read are discarded.
    */
-  handleConsoleInput(wakerPid: number): void {
-    this.dev.write(wakerPid, LHREQ_BREAK, [1]);
+  private handleConsoleInput(): void {
     const udma = this.write(LHREQ_GETDMA, [this.console.watchKey]);
     const m = this.memory;
     if (udma < 0) {
@@ -181,7 +198,8 @@ export class Launcher {
       this.tty.take(1024);
     } else {
       const iov = dma2iov(m, this.dmaLayout, udma);
-      const irq = m.u32(udma);
+      // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
+      const irq = m.u32(udma + this.dmaLayout.usedLen);
       let room = 0;
       for (const v of iov) room += v.len;
       const chunk = this.tty.take(room);
@@ -196,7 +214,6 @@ export class Launcher {
       this.host.emit(EventKind.CONSOLE_INPUT, this.guestIndex, n, udma);
       if (this.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     }
-    this.dev.write(this.pid, LHREQ_BREAK, [0]);
   }
 
   /** errx(): the Launcher exits; its guest goes with it (and its net slot lock). */

@@ -3,7 +3,7 @@
  * one process, one track per guest, one for the Host and one per Launcher.
  * Events are instants ('i') at their virtual time in µs (one tick = 1 µs).
  */
-import { EventKind, eventToJson, type EventLog, type SimEvent } from '../core/events.ts';
+import { EventKind, eventToJson, type EventLog, type SimEvent } from '../hw/events.ts';
 
 export interface ChromeEvent {
   name: string;

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Machine } from '../core/machine.ts';
-import { PRESETS } from '../core/presets.ts';
-import { validateScenario } from '../core/scenario.ts';
+import { Machine } from '../machine/machine.ts';
+import { PRESETS } from '../scenario/presets.ts';
+import { validateScenario } from '../scenario/scenario.ts';
 import { chromeTraceParts, guestTid, launcherTid, toChromeTrace } from './chrome-trace.ts';
 import { jsonLinesParts, toJsonLines } from './jsonl.ts';
 

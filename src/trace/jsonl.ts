@@ -1,5 +1,5 @@
 /** The JSON-lines event log (`--trace FILE`): one eventToJson object per line. */
-import { eventToJson, type EventLog } from '../core/events.ts';
+import { eventToJson, type EventLog } from '../hw/events.ts';
 
 export function* jsonLines(log: EventLog, from = 0, to = log.count): Iterable<string> {
   for (let i = from; i < to; i++) yield JSON.stringify(eventToJson(log.get(i), log.strings));

@@ -17,8 +17,9 @@
  * Decoding never throws: every failure is a Result naming what was wrong,
  * and the decoded recording is validated by RecordingSchema (zod).
  */
-import { deflateSync, Inflate } from 'fflate';
-import type { Result } from '../core/scenario.ts';
+import { deflateSync } from 'fflate';
+import { inflateCapped } from './inflate-capped.ts';
+import type { Result } from '../scenario/scenario.ts';
 import { RECORDING_VERSION, validateRecording, type Recording } from './recording.ts';
 
 /** The link encoding's version (independent of the recording's `v`). */
@@ -149,32 +150,6 @@ export function encodeLink(r: Recording): string {
   return `${LINK_VERSION}.${toBase64Url(deflateSync(json, { level: 9 }))}`;
 }
 
-/** Inflate with a size cap; null when the data is not valid deflate or too large. */
-function inflateCapped(data: Uint8Array): Uint8Array | 'too-large' | null {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  let done = false;
-  const inf = new Inflate((chunk, final) => {
-    total += chunk.length;
-    if (total > MAX_LINK_PAYLOAD) throw new RangeError('too-large');
-    parts.push(chunk);
-    if (final) done = true;
-  });
-  try {
-    inf.push(data, true);
-  } catch (e) {
-    return e instanceof RangeError && e.message === 'too-large' ? 'too-large' : null;
-  }
-  if (!done) return null;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Accepts a bare fragment, one with a leading '#', or a whole URL. */
 export function decodeLink(input: string): Result<Recording, LinkError> {
   let frag = input.trim();
@@ -192,9 +167,11 @@ export function decodeLink(input: string): Result<Recording, LinkError> {
     };
   const bytes = fromBase64Url(frag.slice(dot + 1));
   if (!bytes) return { ok: false, error: { code: 'encoding', message: 'link: the data is not base64url (was the link cut or altered?)' } };
-  const raw = inflateCapped(bytes);
-  if (raw === 'too-large') return { ok: false, error: { code: 'compression', message: `link: the recording unpacks to more than ${MAX_LINK_PAYLOAD} bytes` } };
-  if (!raw) return { ok: false, error: { code: 'compression', message: 'link: the data does not decompress (was the link cut or altered?)' } };
+  // Streaming, checked slice by slice: a deflate bomb is refused within one slice of the cap.
+  const inflated = inflateCapped(bytes, MAX_LINK_PAYLOAD);
+  if (inflated.kind === 'too-large') return { ok: false, error: { code: 'compression', message: `link: the recording unpacks to more than ${MAX_LINK_PAYLOAD} bytes` } };
+  if (inflated.kind === 'corrupt') return { ok: false, error: { code: 'compression', message: 'link: the data does not decompress (was the link cut or altered?)' } };
+  const raw = inflated.bytes;
   let c: unknown;
   try {
     c = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));

@@ -4,9 +4,9 @@
  * validated with zod, so a link from elsewhere is data, never trusted.
  */
 import { z } from 'zod';
-import { PRESET_NAMES, PRESETS } from '../core/presets.ts';
-import { ScenarioSchema, validateScenario, type Result, type Scenario, type ScenarioError } from '../core/scenario.ts';
-import type { StampedInput } from '../core/machine.ts';
+import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
+import { ScenarioSchema, validateScenario, type Result, type Scenario, type ScenarioError } from '../scenario/scenario.ts';
+import type { StampedInput } from '../machine/machine.ts';
 
 export const RECORDING_VERSION = 1;
 

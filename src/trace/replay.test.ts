@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Machine } from '../core/machine.ts';
-import { PRESETS } from '../core/presets.ts';
-import { validateScenario } from '../core/scenario.ts';
+import { Machine } from '../machine/machine.ts';
+import { PRESETS } from '../scenario/presets.ts';
+import { validateScenario } from '../scenario/scenario.ts';
 import { makeRecording, recordingScenario } from './recording.ts';
 import { decodeLink, encodeLink } from './link.ts';
 

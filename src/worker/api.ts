@@ -3,15 +3,21 @@
  * comlink), and what it gets back. Everything else the UI learns by reading
  * shared memory (guest memory, binding tables, the live block, event chunks).
  */
-import type { MachineSummary } from '../core/summary.ts';
+import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
+import type { ReplayProgress } from './sliced-replay.ts';
+import type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
+
+export type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
+export type { Answer, Quiz, QuizKind, QuizLevel } from '../quiz/quiz-types.ts';
 
 export type LoadSource =
   | { readonly kind: 'preset'; readonly name: string }
   | { readonly kind: 'scenario'; readonly text: string; readonly fileName?: string }
-  | { readonly kind: 'recording'; readonly recording: Recording }
+  /** `sliced`: load returns at once and the replay runs in slices (replayProgress, cancelReplay); else load replays first. */
+  | { readonly kind: 'recording'; readonly recording: Recording; readonly sliced?: boolean }
   /** A share link's fragment: decoded and validated in the worker, so the page bundles neither zod nor fflate. */
-  | { readonly kind: 'link'; readonly fragment: string };
+  | { readonly kind: 'link'; readonly fragment: string; readonly sliced?: boolean };
 
 export interface DeviceInfo {
   readonly index: number;
@@ -109,8 +115,14 @@ export interface SimApi {
   frame(): FrameCopy;
   /** An exception escaped the simulation (live `fault` = 1): what, and the last good event count. */
   fault(): { message: string; lastGood: number } | null;
+  /** The page's sliced replay of a link or recording (issue #11): progress, or null when none was started. */
+  replayProgress(): ReplayProgress | null;
+  /** Stop the sliced replay where it is (the session stays there, paused). */
+  cancelReplay(): void;
   /** Restart from the last good state: replay the recording up to the event before the fault. */
   recover(): LoadResult;
   /** Test hook: make the simulation throw once `count` events exist. */
   injectFault(count: number): void;
+  /** A generated quiz question (issue #14), answered by running it; the generator loads on first use. */
+  quiz(seed: number, opts: QuizOptions): Promise<QuizPlan>;
 }

@@ -4,23 +4,24 @@
  *
  * Time travel: `view` is the number of events shown. The machine is either
  * at a quantum boundary at the end of what has run (live), or suspended
- * mid-quantum by a seek (src/core/checkpoints.ts); running, stepping past
+ * mid-quantum by a seek (src/machine/checkpoints.ts); running, stepping past
  * the recorded end or typing first brings it back to a boundary.
  */
-import { PRESETS, PRESET_NAMES } from '../core/presets.ts';
-import { Machine } from '../core/machine.ts';
-import { Checkpoints } from '../core/checkpoints.ts';
-import { parseScenario, validateScenario, type Scenario } from '../core/scenario.ts';
-import { summarize, type MachineSummary } from '../core/summary.ts';
-import { defaultAllocator, type Allocator, type GuestMemory } from '../core/memory.ts';
+import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
+import { Machine } from '../machine/machine.ts';
+import { Checkpoints } from '../machine/checkpoints.ts';
+import { parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
+import { summarize, type MachineSummary } from '../machine/summary.ts';
+import { defaultAllocator, type Allocator, type GuestMemory } from '../hw/memory.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { NetDevice } from '../launcher/net-device.ts';
+import { NetDevice } from '../launcher/devices/net.ts';
 import { makeRecording, recordingScenario, validateRecording, type Recording } from '../trace/recording.ts';
 import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
-import type { FrameCopy, LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from './api.ts';
+import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
+import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
 
 /** Wall-clock and scheduling services the session needs (injected: the core itself never reads a clock). */
 export interface SessionHost {
@@ -67,6 +68,8 @@ export class Session implements SimApi {
   private faultInfo: SessionFault | null = null;
   /** Test hook: throw inside the simulation once this many events exist (-1: off). */
   private faultAt = -1;
+  /** The page's replay of a link, in slices (sliced-replay.ts); null when none is under way. */
+  private replay: SlicedReplay | null = null;
 
   constructor(
     private readonly host: SessionHost,
@@ -90,6 +93,7 @@ export class Session implements SimApi {
     let source: { preset?: string; scenario?: Scenario };
     let view: number | undefined;
     let ui: Recording['ui'];
+    let target = 0;
     if (src.kind === 'preset') {
       if (!PRESET_NAMES.includes(src.name)) return { ok: false, error: `unknown preset "${src.name}"; use one of ${PRESET_NAMES.join(', ')}` };
       const r = validateScenario(PRESETS[src.name]);
@@ -113,6 +117,10 @@ export class Session implements SimApi {
         if (!v.ok) return { ok: false, error: `recording: ${v.error.message}` };
         rec = v.value;
       }
+      // A link may ask for no more than the page replays (issue #11).
+      const tooMuch = replayBudgetProblem(rec);
+      if (tooMuch !== null) return { ok: false, error: `${src.kind === 'link' ? 'link' : 'recording'}: ${tooMuch}` };
+      target = replayTarget(rec);
       const r = recordingScenario(rec);
       if (!r.ok) return { ok: false, error: `recording: ${r.error.message}` };
       scenario = r.value;
@@ -131,6 +139,9 @@ export class Session implements SimApi {
     this.running = false;
     this.faultInfo = null;
     this.live[liveWord('fault')] = 0;
+    const old = this.replay;
+    this.replay = null;
+    old?.cancel();
     this.machine = machine;
     this.checkpoints = checkpoints;
     this.source = source;
@@ -142,8 +153,13 @@ export class Session implements SimApi {
       // Replay: run until every recorded input has landed and the machine settles, then show
       // `view`. A session that never settles (a `ping -f` flood) is recorded with its shown event
       // (recording()), and the replay stops REPLAY_AHEAD events past it: a link never runs without end.
-      this.runToEnd(undefined, view === undefined ? Infinity : view + REPLAY_AHEAD);
-      if (view !== undefined && view < machine.events.count) this.seek(view);
+      // Never past the page's budget: a replay that reaches it says so (sliced-replay.ts).
+      const stopAt = Math.min(PAGE_REPLAY_BUDGET, view === undefined ? Infinity : view + REPLAY_AHEAD);
+      if (src.sliced) this.startReplay(machine, checkpoints, stopAt, target, view);
+      else {
+        this.runToEnd(Infinity, stopAt);
+        if (view !== undefined && view < machine.events.count) this.seek(view);
+      }
     }
     this.publish(true);
     return { ok: true, info: this.info() };
@@ -160,6 +176,39 @@ export class Session implements SimApi {
     }
     this.view = m.events.count;
     this.publish(true);
+  }
+
+  /** The page's replay: slices on the worker's queue, so progress() and cancelReplay() get through between them. */
+  private startReplay(m: Machine, cp: Checkpoints, stopAt: number, target: number, view: number | undefined): void {
+    const r: SlicedReplay = new SlicedReplay(
+      this.host,
+      {
+        step: () => (cp.beforeStep(), m.step()),
+        get count() {
+          return m.events.count;
+        },
+      },
+      stopAt,
+      target,
+      PAGE_REPLAY_BUDGET,
+      (p) => {
+        if (this.replay !== r) return; // a newer load took over
+        this.view = m.events.count;
+        if (p.state === 'done' && view !== undefined && view < m.events.count) this.seek(view);
+        else this.publish(p.state !== 'running');
+      },
+    );
+    this.replay = r;
+  }
+
+  /** How the page's replay of a link is getting on (null: none since the last load). */
+  replayProgress(): ReplayProgress | null {
+    return this.replay?.progress ?? null;
+  }
+
+  /** Stop the page's replay where it is: the session stays there, paused. */
+  cancelReplay(): void {
+    this.replay?.cancel();
   }
 
   /** The UI state a recording carries (selection); set by the page before `recording()`. */
@@ -208,7 +257,7 @@ export class Session implements SimApi {
   // ---- running ------------------------------------------------------------
 
   run(): void {
-    if (!this.machine) return;
+    if (!this.machine || this.replay?.progress.state === 'running') return;
     this.guard(() => {
       this.resumeIfSuspended();
       this.running = true;
@@ -373,6 +422,12 @@ export class Session implements SimApi {
     this.publish(false);
     // Input while paused still lands (it is stamped now); it is processed when running.
     if (this.running) this.schedule();
+  }
+
+  /** Issue #14: the quiz generator is its own chunk, fetched the first time a quiz is asked for. */
+  async quiz(seed: number, opts: QuizOptions): Promise<QuizPlan> {
+    const { planQuiz } = await import('../quiz/generate.ts');
+    return planQuiz(seed, opts);
   }
 
   reset(): LoadResult {

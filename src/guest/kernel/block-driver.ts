@@ -10,7 +10,7 @@
  * the handler completes the request iff result ≠ 0 (success iff result = 1)
  * and re-arms the reply (used_len = 0).
  */
-import { LGUEST_DEVICE_T_BLOCK, LHCALL_SEND_DMA, PAGE_SIZE } from '../../abi/constants.ts';
+import { LGUEST_DEVICE_T_BLOCK, LHCALL_SEND_DMA, PAGE_SIZE, SECTOR_SIZE } from '../../abi/constants.ts';
 import type { Trap } from '../program.ts';
 import { type DeviceDesc, type Driver, deviceIrq } from './bus.ts';
 import { latin1 } from './console-output.ts';
@@ -21,9 +21,8 @@ import { printk } from './printk.ts';
 import { type BindRequest, type BlkSubmitJob, type Ctx, hcall } from './state.ts';
 import { hex } from './tty.ts';
 
-export const SECTOR_BYTES = 512;
 /** The most sectors one request moves: the data buffer's size. */
-export const BLK_MAX_SECTORS = BLK_BUF_BYTES / SECTOR_BYTES;
+export const BLK_MAX_SECTORS = BLK_BUF_BYTES / SECTOR_SIZE;
 
 export const blockDriver: Driver = {
   type: LGUEST_DEVICE_T_BLOCK,
@@ -46,7 +45,7 @@ export const blockDriver: Driver = {
       return;
     }
     b.capacity = getField(ctx.mem, b.phys, ctx.L.blockPage, 'num_sectors');
-    printk(ctx, `lguest_blk: ${b.name}: ${b.capacity} sectors (${b.capacity * SECTOR_BYTES} bytes), irq ${req.irq}, block page ${hex(b.phys)}`);
+    printk(ctx, `lguest_blk: ${b.name}: ${b.capacity} sectors (${b.capacity * SECTOR_SIZE} bytes), irq ${req.irq}, block page ${hex(b.phys)}`);
   },
 };
 
@@ -59,7 +58,7 @@ export function stepBlkSubmit(ctx: Ctx, job: BlkSubmitJob): Trap | null {
   setField(m, b.phys, P, 'type', job.write ? 1 : 0);
   setField(m, b.phys, P, 'sector', job.sector);
   setField(m, b.phys, P, 'result', 0);
-  const bytes = job.count * SECTOR_BYTES;
+  const bytes = job.count * SECTOR_SIZE;
   if (job.write) {
     const data = new Uint8Array(bytes);
     data.set(latin1(job.text).subarray(0, bytes));
@@ -95,5 +94,5 @@ export function blkIrq(ctx: Ctx): void {
 
 /** The data of the last completed read. */
 export function blkData(ctx: Ctx, count: number): Uint8Array {
-  return ctx.mem.read(BLK_BUF, count * SECTOR_BYTES);
+  return ctx.mem.read(BLK_BUF, count * SECTOR_SIZE);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../../abi/index.ts';
-import { GuestMemory } from '../../core/memory.ts';
+import { GuestMemory } from '../../hw/memory.ts';
 import { gatherDma, pageSections, readDma, usedLen, writeDma } from './dma.ts';
 import { kernelLayouts } from './layout.ts';
 

@@ -9,7 +9,7 @@
  */
 import { LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../../abi/constants.ts';
 import type { StructLayout } from '../../abi/layout.ts';
-import type { GuestMemory } from '../../core/memory.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 import { getField, setField } from './guest-struct.ts';
 
 export interface Section {

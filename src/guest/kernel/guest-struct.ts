@@ -5,7 +5,7 @@
  * shared object like any other store.
  */
 import { field, type StructLayout } from '../../abi/layout.ts';
-import type { GuestMemory } from '../../core/memory.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 
 function at(l: StructLayout, base: number, name: string, index: number): { gpa: number; size: number; signed: boolean } {
   const fl = field(l, name);

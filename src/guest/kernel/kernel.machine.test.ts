@@ -1,12 +1,12 @@
 /**
- * The built-in kernel booted in the real Machine (src/core/machine.ts):
+ * The built-in kernel booted in the real Machine (src/machine/machine.ts):
  * console echo, block write + read, ping between two guests, and save/load
  * mid-run continuing identically.
  */
 import { describe, expect, it } from 'vitest';
 import { LGUEST_DEVICE_S_ACKNOWLEDGE, LGUEST_DEVICE_S_DRIVER, LGUEST_DEVICE_S_DRIVER_OK, LGUEST_DEVICE_DESC, layoutOf } from '../../abi/index.ts';
-import { Machine } from '../../core/machine.ts';
-import { validateScenario, type Scenario, type ScenarioInput } from '../../core/scenario.ts';
+import { Machine } from '../../machine/machine.ts';
+import { validateScenario, type Scenario, type ScenarioInput } from '../../scenario/scenario.ts';
 import { LguestKernel } from './kernel.ts';
 
 function scenario(input: ScenarioInput): Scenario {
@@ -152,9 +152,9 @@ describe('LguestKernel in the Machine', () => {
 
 describe('counted and flood ping', () => {
   it('ping GUEST N sends N requests and prints a summary; ^C ends a flood with one', async () => {
-    const { Machine } = await import('../../core/machine.ts');
-    const { validateScenario } = await import('../../core/scenario.ts');
-    const { PRESETS } = await import('../../core/presets.ts');
+    const { Machine } = await import('../../machine/machine.ts');
+    const { validateScenario } = await import('../../scenario/scenario.ts');
+    const { PRESETS } = await import('../../scenario/presets.ts');
     const sc = validateScenario(PRESETS.net);
     if (!sc.ok) throw new Error(sc.error.message);
     const m = new Machine(sc.value, { alloc: (n) => new ArrayBuffer(n) });

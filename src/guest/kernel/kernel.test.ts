@@ -21,7 +21,7 @@ import {
   X86_EFLAGS_IF,
   type Arch,
 } from '../../abi/index.ts';
-import { GuestMemory } from '../../core/memory.ts';
+import { GuestMemory } from '../../hw/memory.ts';
 import type { GuestCpu, Trap } from '../program.ts';
 import { gatherDma, readDma, usedLen } from './dma.ts';
 import { getField, setField } from './guest-struct.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../core/memory.ts';
+import { GuestMemory } from '../../hw/memory.ts';
 import { klogInit, klogRead, klogWrite } from './klog.ts';
 import { KLOG_BYTES, KLOG_DATA, kernelLayouts } from './layout.ts';
 

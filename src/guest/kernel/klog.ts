@@ -3,7 +3,7 @@
  * at KLOG_DATA), like the real kernel's __log_buf. `dmesg` reads it back from
  * memory, so the UI's memory view shows the same bytes.
  */
-import type { GuestMemory } from '../../core/memory.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 import { getField, setField } from './guest-struct.ts';
 import { KLOG_BYTES, KLOG_DATA, KLOG_GPA, type KernelLayouts } from './layout.ts';
 

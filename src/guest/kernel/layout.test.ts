@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ARCHES, PAGE_SIZE } from '../../abi/index.ts';
-import { MIN_GUEST_MEMORY } from '../../core/scenario.ts';
+import { MIN_GUEST_MEMORY } from '../../scenario/scenario.ts';
 import { KERNEL_END, KERNEL_LIMIT, NET_BUF_BYTES, NET_RX_BUFFERS, NET_RX_BUFS, kernelLayouts, kernelRegions } from './layout.ts';
 
 describe('kernel memory layout', () => {

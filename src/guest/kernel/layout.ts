@@ -137,7 +137,7 @@ export const KLOG_GPA = 0xa000;
 export const KLOG_DATA = 0xa010;
 export const KLOG_BYTES = 0x4000;
 
-/** End of kernel data: below 64 KiB, the smallest guest a scenario may ask for (src/core/scenario.ts MIN_GUEST_MEMORY). */
+/** End of kernel data: below 64 KiB, the smallest guest a scenario may ask for (src/scenario/scenario.ts MIN_GUEST_MEMORY). */
 export const KERNEL_END = KLOG_DATA + KLOG_BYTES;
 
 /** One named region, for tests, docs and the UI's memory view. */

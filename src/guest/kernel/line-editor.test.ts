@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GuestMemory } from '../../core/memory.ts';
+import { GuestMemory } from '../../hw/memory.ts';
 import { EMPTY_LINE, feedLine, loadLine, storeLine, type LineEvent } from './line-editor.ts';
 import { kernelLayouts } from './layout.ts';
 

@@ -5,7 +5,7 @@
  * signals the foreground. Pure: state in, events out; the kernel keeps the
  * state in guest memory (LINE_EDITOR at LINE_EDITOR_GPA).
  */
-import type { GuestMemory } from '../../core/memory.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 import { getField, setField } from './guest-struct.ts';
 import { LINE_BYTES, LINE_EDITOR_GPA, type KernelLayouts } from './layout.ts';
 

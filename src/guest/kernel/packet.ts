@@ -12,7 +12,12 @@
  * byte 16..17  seq (echo: chosen by the requester, copied into the reply; text: 0)
  * byte 18..19  payload length
  * byte 20..    payload (echo: 44 pattern bytes, so a frame is 64 bytes; text: the message)
+ *
+ * The header is struct lab_packet_header in the ABI table (src/abi/structs.ts).
  */
+import { encodeStruct, readElem } from '../../abi/access.ts';
+import { layoutOf } from '../../abi/layout.ts';
+import { LAB_PACKET_HEADER } from '../../abi/structs.ts';
 
 export const ETH_ALEN = 6;
 export const ETH_HLEN = 14;
@@ -25,15 +30,11 @@ export const PKT_ECHO_REPLY = 2;
 export const PKT_TEXT = 3;
 export const PKT_VERSION = 1;
 
-const OFF_DST = 0;
-const OFF_SRC = 6;
-const OFF_TYPE = 12;
-const OFF_OP = 14;
-const OFF_VERSION = 15;
-const OFF_SEQ = 16;
-const OFF_LEN = 18;
+/** The header's layout, from the ABI table (struct lab_packet_header: __be16 fields, no padding on either ABI). */
+const H = layoutOf(LAB_PACKET_HEADER, 'i386');
+const F = H.fields;
 /** Header bytes before the payload. */
-export const PKT_HLEN = 20;
+export const PKT_HLEN = H.size;
 export const PKT_PAYLOAD_MAX = ETH_FRAME_MAX - PKT_HLEN;
 /** An echo frame's total size. */
 export const ECHO_FRAME_BYTES = 64;
@@ -55,37 +56,36 @@ export type DecodeResult = { readonly ok: true; readonly pkt: LabPacket } | { re
 export function encodePacket(p: LabPacket): Uint8Array {
   if (p.payload.length > PKT_PAYLOAD_MAX) throw new RangeError(`payload of ${p.payload.length} bytes; at most ${PKT_PAYLOAD_MAX} fit a frame`);
   const f = new Uint8Array(PKT_HLEN + p.payload.length);
-  for (let i = 0; i < ETH_ALEN; i++) {
-    f[OFF_DST + i] = p.dst[i] & 0xff;
-    f[OFF_SRC + i] = p.src[i] & 0xff;
-  }
-  f[OFF_TYPE] = ETH_P_LGUEST_LAB >> 8;
-  f[OFF_TYPE + 1] = ETH_P_LGUEST_LAB & 0xff;
-  f[OFF_OP] = p.op;
-  f[OFF_VERSION] = PKT_VERSION;
-  f[OFF_SEQ] = (p.seq >> 8) & 0xff;
-  f[OFF_SEQ + 1] = p.seq & 0xff;
-  f[OFF_LEN] = p.payload.length >> 8;
-  f[OFF_LEN + 1] = p.payload.length & 0xff;
+  const v = new DataView(f.buffer);
+  encodeStruct(v, 0, H, {
+    dst: p.dst.slice(0, ETH_ALEN).map((b) => b & 0xff),
+    src: p.src.slice(0, ETH_ALEN).map((b) => b & 0xff),
+    ethertype: ETH_P_LGUEST_LAB,
+    op: p.op,
+    version: PKT_VERSION,
+    seq: p.seq & 0xffff,
+    len: p.payload.length,
+  });
   f.set(p.payload, PKT_HLEN);
   return f;
 }
 
 export function decodePacket(f: Uint8Array): DecodeResult {
   if (f.length < PKT_HLEN) return { ok: false, error: 'short' };
-  if (((f[OFF_TYPE] << 8) | f[OFF_TYPE + 1]) !== ETH_P_LGUEST_LAB) return { ok: false, error: 'ethertype' };
-  if (f[OFF_VERSION] !== PKT_VERSION) return { ok: false, error: 'version' };
-  const op = f[OFF_OP];
+  const v = new DataView(f.buffer, f.byteOffset, f.byteLength);
+  if (readElem(v, 0, F.ethertype) !== ETH_P_LGUEST_LAB) return { ok: false, error: 'ethertype' };
+  if (readElem(v, 0, F.version) !== PKT_VERSION) return { ok: false, error: 'version' };
+  const op = readElem(v, 0, F.op);
   if (op !== PKT_ECHO_REQUEST && op !== PKT_ECHO_REPLY && op !== PKT_TEXT) return { ok: false, error: 'op' };
-  const len = (f[OFF_LEN] << 8) | f[OFF_LEN + 1];
+  const len = readElem(v, 0, F.len);
   if (PKT_HLEN + len > f.length) return { ok: false, error: 'length' };
   return {
     ok: true,
     pkt: {
-      dst: Array.from(f.subarray(OFF_DST, OFF_DST + ETH_ALEN)),
-      src: Array.from(f.subarray(OFF_SRC, OFF_SRC + ETH_ALEN)),
+      dst: Array.from(f.subarray(F.dst.offset, F.dst.offset + ETH_ALEN)),
+      src: Array.from(f.subarray(F.src.offset, F.src.offset + ETH_ALEN)),
       op,
-      seq: (f[OFF_SEQ] << 8) | f[OFF_SEQ + 1],
+      seq: readElem(v, 0, F.seq),
       payload: f.slice(PKT_HLEN, PKT_HLEN + len),
     },
   };
@@ -124,6 +124,4 @@ export function macMatches(slot: readonly number[], dst: readonly number[]): boo
   return true;
 }
 
-export function macString(mac: readonly number[]): string {
-  return mac.map((b) => b.toString(16).padStart(2, '0')).join(':');
-}
+export { macString } from '../../base/printf.ts';

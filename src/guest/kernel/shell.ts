@@ -23,9 +23,9 @@
  *   net missing       net: no network device
  *   unknown           sh: CMD: command not found
  */
-import { DEVICE_FEATURE_BITS, DEVICE_STATUS_BITS, LGUEST_DEVICE_T_NET, LGUEST_MAX_DEVICES, PAGE_SIZE } from '../../abi/constants.ts';
+import { DEVICE_FEATURE_BITS, DEVICE_STATUS_BITS, LGUEST_DEVICE_T_NET, LGUEST_MAX_DEVICES, PAGE_SIZE, SECTOR_SIZE } from '../../abi/constants.ts';
 import { bitNames } from '../../abi/bits.ts';
-import { BLK_MAX_SECTORS, SECTOR_BYTES, blkData } from './block-driver.ts';
+import { BLK_MAX_SECTORS, blkData } from './block-driver.ts';
 import { readDesc, typeName } from './bus.ts';
 import { latin1 } from './console-output.ts';
 import { klogRead } from './klog.ts';
@@ -36,6 +36,7 @@ import { pokeUsedLen } from './poke-dma.ts';
 import type { Ctx } from './state.ts';
 import { pingSummary } from './ping-summary.ts';
 import { hex, printable, prompt, putText, puts } from './tty.ts';
+import { hexPad } from '../../base/printf.ts';
 
 export type Command =
   | { readonly cmd: 'empty' }
@@ -158,7 +159,7 @@ export function devicesTable(ctx: Ctx): string[] {
     const names = bitNames(d.features, DEVICE_FEATURE_BITS);
     // A net descriptor's low bits are the guest's slot in the MAC table (spec §1.1, §4.4).
     if (d.type === LGUEST_DEVICE_T_NET) names.push(`slot=${d.features & (Math.max(1, d.numPages) * PAGE_SIZE - 1)}`);
-    const feat = `0x${d.features.toString(16).padStart(4, '0')} ${names.join('|')}`;
+    const feat = `0x${hexPad(d.features, 4)} ${names.join('|')}`;
     const status = bitNames(d.status, DEVICE_STATUS_BITS).join('|') || '-';
     rows.push(`${String(i).padStart(3)} ${typeName(d.type).padEnd(8)} ${feat.padEnd(25)} ${String(d.numPages).padStart(5)} ${hex(d.pfn).padEnd(8)} ${status}`);
   }
@@ -195,7 +196,7 @@ export function runLine(ctx: Ctx, line: string): void {
     case 'blk-size': {
       const b = s.blk;
       if (b === null) puts(ctx, 'blk: no block device');
-      else puts(ctx, `${b.name}: ${b.capacity} sectors, ${b.capacity * SECTOR_BYTES} bytes`);
+      else puts(ctx, `${b.name}: ${b.capacity} sectors, ${b.capacity * SECTOR_SIZE} bytes`);
       break;
     }
     case 'blk-read':
@@ -309,11 +310,11 @@ export function shellStep(ctx: Ctx): 'wait' | 'progress' {
       const done = b.done;
       b.done = null;
       if (!done.ok) puts(ctx, `blk: I/O error at sector ${fg.sector} (result ${done.result})`);
-      else if (fg.write) puts(ctx, `blk: wrote ${SECTOR_BYTES} bytes to sector ${fg.sector}`);
+      else if (fg.write) puts(ctx, `blk: wrote ${SECTOR_SIZE} bytes to sector ${fg.sector}`);
       else {
         const data = blkData(ctx, fg.count);
         if (fg.count === 1) puts(ctx, sectorText(data));
-        else for (let k = 0; k < fg.count; k++) puts(ctx, `${fg.sector + k}: ${sectorText(data.subarray(k * SECTOR_BYTES, (k + 1) * SECTOR_BYTES))}`);
+        else for (let k = 0; k < fg.count; k++) puts(ctx, `${fg.sector + k}: ${sectorText(data.subarray(k * SECTOR_SIZE, (k + 1) * SECTOR_SIZE))}`);
       }
       return finish(ctx);
     }

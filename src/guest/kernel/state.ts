@@ -12,7 +12,7 @@
  *   nothing to do the kernel HALTs.
  */
 import type { Arch } from '../../abi/ctypes.ts';
-import type { GuestMemory } from '../../core/memory.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
 import type { Trap } from '../program.ts';
 import type { KernelLayouts } from './layout.ts';
 

@@ -4,6 +4,7 @@
  * and the half-typed line again, as readline does), and ^C.
  */
 import { consoleWrite } from './console-output.ts';
+import { hexPad } from '../../base/printf.ts';
 import { loadLine } from './line-editor.ts';
 import type { Ctx } from './state.ts';
 import { pingSummary } from './ping-summary.ts';
@@ -12,7 +13,7 @@ export const PROMPT = 'lguest# ';
 
 /** `0x…` lower-case hex, as the kernel prints addresses. */
 export function hex(v: number): string {
-  return `0x${(v >>> 0).toString(16)}`;
+  return `0x${hexPad(v, 1)}`;
 }
 
 export function prompt(ctx: Ctx): void {

@@ -1,0 +1,319 @@
+/**
+ * Guest-physical memory (spec §1.4, §2.1).
+ *
+ * Each guest has one private block [0, top) — RAM, then the descriptor page,
+ * then device pages — in a SharedArrayBuffer the UI reads directly. Pages of a
+ * *shared object* (the --sharenet page, scenario `shared` regions) live in the
+ * object's own buffer and are mapped into each guest's page map, so the same
+ * bytes appear at whatever gpa each guest maps them (spec §2.2, the Futex Trick).
+ *
+ * The accessors here are the raw bus: they do not kill anyone. The Host wraps
+ * them with lguest_address_ok() checks and kill reasons; a guest program uses
+ * them through `GuestCpu` and faults on an address it has no page for.
+ */
+import { PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
+
+export type Allocator = (bytes: number) => ArrayBufferLike;
+
+/** SharedArrayBuffer where the platform has it (worker, Node), else ArrayBuffer. */
+export const defaultAllocator: Allocator = (bytes) =>
+  typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+
+/** A memory object several guests can map (MAP_SHARED file in the real Launcher). */
+export class SharedObject {
+  readonly bytes: Uint8Array;
+  /** Pages written since the last checkpoint (see src/machine/checkpoints.ts). */
+  readonly dirty: Uint8Array;
+  /** Pages written since the last state hash (see src/hw/memory-hash.ts). */
+  readonly stale: Uint8Array;
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly pages: number,
+    alloc: Allocator,
+  ) {
+    this.bytes = new Uint8Array(alloc(pages * PAGE_SIZE));
+    this.dirty = new Uint8Array(pages);
+    this.stale = new Uint8Array(pages);
+  }
+}
+
+/** A gpa the memory has no page for (a guest touching it takes a fault). */
+export class GuestFault extends Error {
+  constructor(readonly gpa: number) {
+    super(`page fault at 0x${(gpa >>> 0).toString(16)}`);
+  }
+}
+
+export interface SharedMapping {
+  readonly object: SharedObject;
+  /** Page index within the object. */
+  readonly page: number;
+}
+
+export class GuestMemory {
+  /** Private bytes [0, top): RAM, descriptor page, device pages. */
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Number of pages the guest may touch: the Host's pfn_limit. */
+  readonly pfnLimit: number;
+  /** Per page: index into `mappings`, or -1 for a private page. */
+  private readonly sharedIndex: Int32Array;
+  private readonly mappings: SharedMapping[] = [];
+  private readonly pageViews: DataView[] = [];
+  private sharedCount = 0;
+  /** Private pages written since the last checkpoint; every writer below marks them. */
+  readonly dirty: Uint8Array;
+  /** Private pages written since the last state hash (src/hw/memory-hash.ts); marked with `dirty`. */
+  readonly stale: Uint8Array;
+
+  constructor(
+    readonly ramBytes: number,
+    readonly top: number,
+    alloc: Allocator,
+  ) {
+    this.bytes = new Uint8Array(alloc(top));
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.pfnLimit = top >>> PAGE_SHIFT;
+    this.sharedIndex = new Int32Array(this.pfnLimit).fill(-1);
+    this.dirty = new Uint8Array(this.pfnLimit);
+    this.stale = new Uint8Array(this.pfnLimit);
+  }
+
+  /** Mark the pages of [gpa, gpa+len) written (private or shared). */
+  private touch(gpa: number, len: number): void {
+    const last = (gpa + len - 1) >>> PAGE_SHIFT;
+    for (let p = gpa >>> PAGE_SHIFT; p <= last; p++) {
+      const i = this.sharedIndex[p];
+      if (i < 0) this.dirty[p] = this.stale[p] = 1;
+      else {
+        const m = this.mappings[i];
+        m.object.dirty[m.page] = m.object.stale[m.page] = 1;
+      }
+    }
+  }
+
+  /** Map page `page` of `object` at guest page `pfn`. */
+  mapShared(pfn: number, object: SharedObject, page: number): void {
+    this.sharedIndex[pfn] = this.mappings.length;
+    this.mappings.push({ object, page });
+    this.pageViews.push(new DataView(object.bytes.buffer, object.bytes.byteOffset + page * PAGE_SIZE, PAGE_SIZE));
+    this.sharedCount++;
+  }
+
+  /** The shared mapping behind a gpa, if its page is shared. */
+  sharedAt(gpa: number): SharedMapping | undefined {
+    const pfn = gpa >>> PAGE_SHIFT;
+    if (pfn >= this.pfnLimit) return undefined;
+    const i = this.sharedIndex[pfn];
+    return i < 0 ? undefined : this.mappings[i];
+  }
+
+  /** True when [gpa, gpa+len) lies inside [0, top). */
+  contains(gpa: number, len: number): boolean {
+    return gpa >= 0 && len >= 0 && gpa + len <= this.top;
+  }
+
+  /** The bytes of one page as a view (private or shared). */
+  pageBytes(pfn: number): Uint8Array {
+    const i = this.sharedIndex[pfn];
+    if (i < 0) return this.bytes.subarray(pfn * PAGE_SIZE, pfn * PAGE_SIZE + PAGE_SIZE);
+    const m = this.mappings[i];
+    return m.object.bytes.subarray(m.page * PAGE_SIZE, m.page * PAGE_SIZE + PAGE_SIZE);
+  }
+
+  private check(gpa: number, len: number): void {
+    if (!(gpa >= 0 && gpa + len <= this.top)) throw new GuestFault(gpa);
+  }
+
+  /** Whether [gpa, gpa+len) touches a shared page (the slow path). */
+  private touchesShared(gpa: number, len: number): boolean {
+    if (this.sharedCount === 0) return false;
+    const last = (gpa + len - 1) >>> PAGE_SHIFT;
+    for (let p = gpa >>> PAGE_SHIFT; p <= last; p++) if (this.sharedIndex[p] >= 0) return true;
+    return false;
+  }
+
+  u8(gpa: number): number {
+    this.check(gpa, 1);
+    const i = this.sharedIndex[gpa >>> PAGE_SHIFT];
+    return i < 0 ? this.bytes[gpa] : this.pageViews[i].getUint8(gpa & (PAGE_SIZE - 1));
+  }
+
+  u16(gpa: number): number {
+    this.check(gpa, 2);
+    if (!this.touchesShared(gpa, 2)) return this.view.getUint16(gpa, true);
+    return this.u8(gpa) | (this.u8(gpa + 1) << 8);
+  }
+
+  /** Signed 32-bit read (the `int` fields of lguest_block_page). */
+  i32(gpa: number): number {
+    return this.u32(gpa) | 0;
+  }
+
+  u32(gpa: number): number {
+    // The hot path (every used_len, irq_enabled and ring status read): in range, inside one private page.
+    if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4 && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return this.view.getUint32(gpa, true);
+    this.check(gpa, 4);
+    if (!this.touchesShared(gpa, 4)) return this.view.getUint32(gpa, true);
+    return (this.u8(gpa) | (this.u8(gpa + 1) << 8) | (this.u8(gpa + 2) << 16) | (this.u8(gpa + 3) << 24)) >>> 0;
+  }
+
+  setU8(gpa: number, v: number): void {
+    this.check(gpa, 1);
+    const i = this.sharedIndex[gpa >>> PAGE_SHIFT];
+    if (i < 0) {
+      this.bytes[gpa] = v;
+      this.dirty[gpa >>> PAGE_SHIFT] = this.stale[gpa >>> PAGE_SHIFT] = 1;
+    } else {
+      this.pageViews[i].setUint8(gpa & (PAGE_SIZE - 1), v);
+      const m = this.mappings[i];
+      m.object.dirty[m.page] = m.object.stale[m.page] = 1;
+    }
+  }
+
+  setU16(gpa: number, v: number): void {
+    this.check(gpa, 2);
+    if (!this.touchesShared(gpa, 2)) {
+      this.view.setUint16(gpa, v, true);
+      this.touch(gpa, 2);
+    } else {
+      this.setU8(gpa, v & 0xff);
+      this.setU8(gpa + 1, (v >>> 8) & 0xff);
+    }
+  }
+
+  setU32(gpa: number, v: number): void {
+    // The hot path, as in u32: one private page, marked written here instead of through touch().
+    if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4) {
+      const p = gpa >>> PAGE_SHIFT;
+      if (this.sharedIndex[p] < 0) {
+        this.view.setUint32(gpa, v >>> 0, true);
+        this.dirty[p] = this.stale[p] = 1;
+        return;
+      }
+    }
+    this.check(gpa, 4);
+    if (!this.touchesShared(gpa, 4)) {
+      this.view.setUint32(gpa, v >>> 0, true);
+      this.touch(gpa, 4);
+    } else for (let k = 0; k < 4; k++) this.setU8(gpa + k, (v >>> (8 * k)) & 0xff);
+  }
+
+  /** Copy `len` bytes out of guest memory. */
+  read(gpa: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    this.readInto(gpa, out, 0, len);
+    return out;
+  }
+
+  readInto(gpa: number, dst: Uint8Array, dstOff: number, len: number): void {
+    this.check(gpa, len);
+    if (!this.touchesShared(gpa, len)) {
+      dst.set(this.bytes.subarray(gpa, gpa + len), dstOff);
+      return;
+    }
+    let done = 0;
+    while (done < len) {
+      const at = gpa + done;
+      const n = Math.min(len - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+      const page = this.pageBytes(at >>> PAGE_SHIFT);
+      const o = at & (PAGE_SIZE - 1);
+      dst.set(page.subarray(o, o + n), dstOff + done);
+      done += n;
+    }
+  }
+
+  write(gpa: number, src: Uint8Array): void {
+    this.check(gpa, src.length);
+    if (src.length === 0) return;
+    this.touch(gpa, src.length);
+    if (!this.touchesShared(gpa, src.length)) {
+      this.bytes.set(src, gpa);
+      return;
+    }
+    let done = 0;
+    while (done < src.length) {
+      const at = gpa + done;
+      const n = Math.min(src.length - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+      this.pageBytes(at >>> PAGE_SHIFT).set(src.subarray(done, done + n), at & (PAGE_SIZE - 1));
+      done += n;
+    }
+  }
+
+  /**
+   * The whole private block's DataView when [gpa, gpa+len) is in range and
+   * touches no shared page, else null (use readInto). Lets a caller decode a
+   * struct it has already range-checked with one check instead of one per field.
+   */
+  directView(gpa: number, len: number): DataView | null {
+    if (!(gpa >= 0 && gpa + len <= this.top)) return null;
+    // A struct inside one private page (the usual case) needs one page lookup, not a scan.
+    if ((gpa & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && len > 0) return this.sharedIndex[gpa >>> PAGE_SHIFT] < 0 ? this.view : null;
+    return this.touchesShared(gpa, len) ? null : this.view;
+  }
+
+  /**
+   * copyFrom for ranges that each lie inside one page (the DMA engine's
+   * pieces: check_dma_list keeps every section inside a page, spec §2.4 step
+   * 3a): one page lookup per side instead of range scans, and pieces in
+   * shared pages go straight to the object's bytes instead of through a
+   * temporary copy. Other ranges fall back to copyFrom.
+   */
+  copyInPage(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    const off = PAGE_SIZE - 1;
+    if (len === 0) return;
+    if ((dstGpa & off) + len > PAGE_SIZE || (srcGpa & off) + len > PAGE_SIZE) {
+      this.copyFrom(dstGpa, src, srcGpa, len);
+      return;
+    }
+    this.check(dstGpa, len);
+    src.check(srcGpa, len);
+    const dp = dstGpa >>> PAGE_SHIFT;
+    const sp = srcGpa >>> PAGE_SHIFT;
+    const di = this.sharedIndex[dp];
+    const si = src.sharedIndex[sp];
+    let from: Uint8Array = src.bytes;
+    let at = srcGpa;
+    if (si >= 0) {
+      const m = src.mappings[si];
+      from = m.object.bytes;
+      at = m.page * PAGE_SIZE + (srcGpa & off);
+    }
+    let to = this.bytes;
+    let toAt = dstGpa;
+    if (di < 0) this.dirty[dp] = this.stale[dp] = 1;
+    else {
+      const m = this.mappings[di];
+      to = m.object.bytes;
+      toAt = m.page * PAGE_SIZE + (dstGpa & off);
+      m.object.dirty[m.page] = m.object.stale[m.page] = 1;
+    }
+    to.set(from.subarray(at, at + len), toAt);
+  }
+
+  /** Copy from another guest's (or this guest's) memory; both ranges must be valid. */
+  copyFrom(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    if (len === 0) return;
+    this.check(dstGpa, len);
+    src.check(srcGpa, len);
+    if (!this.touchesShared(dstGpa, len) && !src.touchesShared(srcGpa, len)) {
+      // The fast path: one TypedArray.set, the memcpy the DMA benchmark compares against.
+      this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
+      this.touch(dstGpa, len);
+      return;
+    }
+    this.write(dstGpa, src.read(srcGpa, len));
+  }
+
+  /** NUL-terminated string of at most `max` bytes (latin-1). */
+  cstring(gpa: number, max: number): string {
+    let s = '';
+    for (let i = 0; i < max && gpa + i < this.top; i++) {
+      const c = this.u8(gpa + i);
+      if (c === 0) break;
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+}

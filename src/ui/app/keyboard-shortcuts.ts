@@ -1,0 +1,82 @@
+/**
+ * Keyboard shortcuts, as one table: the handler runs them from it and the `?`
+ * overlay lists them from it, so the list cannot drift from what the keys do.
+ * They never fire while typing into a terminal, a field or a list, nor while
+ * the overlay is open.
+ */
+import { useEffect } from 'react';
+import { liveAt } from '../client/frame-views.ts';
+import type { SimClient } from '../client/sim-client.ts';
+import { useUi } from '../store/store.ts';
+
+export interface Shortcut {
+  /** KeyboardEvent.key values that trigger it. */
+  readonly keys: readonly string[];
+  /** The keys as the help overlay writes them. */
+  readonly label: string;
+  /** What it does, in a few words. */
+  readonly does: string;
+  /** Do it; false when it does not apply here (the browser keeps the key). */
+  run(client: SimClient, e: KeyboardEvent): boolean;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    keys: [' '],
+    label: 'Space',
+    does: 'run / pause',
+    run: (client, e) => {
+      const v = client.views;
+      if (!v || e.target instanceof HTMLButtonElement) return false; // space presses the focused button
+      void (liveAt(v, 'running') !== 0 ? client.api.pause() : client.api.run());
+      return true;
+    },
+  },
+  {
+    keys: ['.', 'ArrowRight'],
+    label: '. or →',
+    does: 'step one event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.step();
+      return true;
+    },
+  },
+  {
+    keys: [',', 'ArrowLeft'],
+    label: ', or ←',
+    does: 'step back one event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.stepBack();
+      return true;
+    },
+  },
+  {
+    keys: ['?'],
+    label: '?',
+    does: 'this list of shortcuts and the glossary (Esc closes it)',
+    run: () => {
+      useUi.getState().setHelpOpen(true);
+      return true;
+    },
+  },
+];
+
+function typingInto(t: EventTarget | null): boolean {
+  if (!(t instanceof Element)) return false;
+  if (t.closest('.xterm')) return true;
+  return t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLElement && t.isContentEditable);
+}
+
+export function useKeyboardShortcuts(client: SimClient): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.ctrlKey || e.metaKey || e.altKey || typingInto(e.target) || useUi.getState().helpOpen) return;
+      const s = SHORTCUTS.find((x) => x.keys.includes(e.key));
+      if (s?.run(client, e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [client]);
+}

@@ -1,0 +1,142 @@
+/**
+ * The event log: every shown event, newest at the bottom, in a hand-rolled
+ * virtual list (fixed row height; only the rows in view exist), so it stays
+ * smooth at millions of events. Past what a browser can scroll in pixels the
+ * scroll position maps to an event index proportionally. Clicking a row
+ * selects the event and whatever it touched.
+ */
+import React, { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
+import { type FrameViews, liveAt } from '../../client/frame-views.ts';
+import { kindName } from './event-format.ts';
+import { EventWords } from './event-words.tsx';
+import type { SimClient } from '../../client/sim-client.ts';
+import { useUi } from '../../store/store.ts';
+import { usePickEvent } from './use-pick-event.ts';
+import { useQuiz } from '../../store/quiz-store.ts';
+import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
+
+const ROW = 18;
+/** Tallest scroll area used (px): browsers cap element heights around 16-33 million px. */
+const MAX_SCROLL = 4_000_000;
+
+const decodeCounts = (v: FrameViews, c: SimClient): { view: number; readable: number; strings: number } => ({
+  view: liveAt(v, 'view'),
+  readable: Math.min(liveAt(v, 'view'), c.chunks.length * EVENT_CHUNK),
+  strings: c.strings.length,
+});
+
+export function EventLog(): React.JSX.Element {
+  const client = useSimClient();
+  const { view: count, readable } = useSharedView(decodeCounts, { view: 0, readable: 0, strings: 0 });
+  const follow = useUi((s) => s.followLog);
+  const setFollow = useUi((s) => s.setFollowLog);
+  const selEvent = useUi((s) => s.selEvent);
+  // Quiz mode: the events that decided the answer (issue #14).
+  const hot = useQuiz((s) => s.highlight);
+  const pick = usePickEvent();
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(200);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  const total = Math.min(count * ROW, MAX_SCROLL);
+  const scaled = count * ROW > MAX_SCROLL;
+  const fullRows = Math.max(1, Math.floor(height / ROW));
+
+  // Following: the view is pinned to the end, computed from sizes we already know (reading
+  // scrollHeight here would force a layout of the whole page every frame).
+  const pinned = Math.max(0, total - height);
+  const top0 = follow ? pinned : scrollTop;
+  const lastPinned = useRef(-1);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !follow) {
+      lastPinned.current = -1;
+      return;
+    }
+    if (lastPinned.current !== pinned) {
+      el.scrollTop = pinned;
+      lastPinned.current = pinned;
+    }
+  }, [follow, pinned]);
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    // Our own pinning to the end: not the user scrolling away (the list may have grown since).
+    if (useUi.getState().followLog && Math.abs(el.scrollTop - lastPinned.current) <= 1) return;
+    setScrollTop(el.scrollTop);
+    const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+    if (atEnd !== useUi.getState().followLog) setFollow(atEnd);
+  }, [setFollow]);
+
+  let first: number;
+  let top: number;
+  if (!scaled) {
+    first = Math.floor(top0 / ROW);
+    top = first * ROW;
+  } else {
+    const range = Math.max(1, total - height);
+    first = Math.round((Math.min(top0, range) / range) * Math.max(0, count - fullRows));
+    top = top0;
+  }
+  const last = Math.min(count, first + fullRows + 2);
+  if (scaled) top = Math.max(0, Math.min(top, total - (last - first) * ROW));
+  const rows: React.JSX.Element[] = [];
+  for (let i = first; i < last; i++) {
+    if (i >= readable) {
+      rows.push(
+        <div className="ev-row dim" key={i - first} style={{ height: ROW }}>
+          <span className="ev-i">{i}</span> …
+        </div>,
+      );
+      continue;
+    }
+    const ev = readEvent(client.chunks, i);
+    const kind = kindName(ev.kind);
+    rows.push(
+      <div
+        key={i - first}
+        className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''} ${hot.includes(i) ? 'quiz-hot' : ''}`}
+        style={{ height: ROW }}
+        data-index={i}
+        onClick={() => pick(i)}
+      >
+        <span className="ev-i">{i}</span>
+        <span className="ev-t">{ev.time}</span>
+        <span className="ev-g">g{ev.guest === 0xffffffff ? '?' : ev.guest}</span>
+        <span className="ev-k">{kind}</span>
+        <span className="ev-d">
+          <EventWords ev={ev} strings={client.strings} />
+        </span>
+      </div>,
+    );
+  }
+
+  return (
+    <section className="panel event-log" data-testid="event-log" aria-label="Event log">
+      <h2>
+        Events <span className="sub">{count.toLocaleString('en-US')} shown</span>
+        <button type="button" className={`small ${follow ? 'active' : ''}`} onClick={() => setFollow(!follow)} title="keep the newest event in view">
+          follow
+        </button>
+      </h2>
+      <div className="ev-scroller" ref={scroller} onScroll={onScroll}>
+        <div className="ev-spacer" style={{ height: total }}>
+          <div className="ev-window" style={{ transform: `translateY(${top}px)` }}>
+            {rows}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

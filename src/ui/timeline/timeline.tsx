@@ -1,0 +1,457 @@
+/**
+ * The timeline (issue #5): every recorded event on one canvas, a lane per
+ * guest plus the Host and each Launcher (as the Chrome trace's tracks), marks
+ * coloured by kind, x = event index (what the scrubber and `seek` count).
+ *
+ *  - wheel or + / − zoom around the pointer, shift+wheel or a drag on the lanes pans, 0 or "fit" shows everything;
+ *  - a click seeks to the events before the pointer (`api.seek(count)`); a drag on the
+ *    ruler or the cursor scrubs, with at most one seek in flight (the latest position wins);
+ *  - inputs are marked where they landed (`api.inputs()`), the selected event is outlined.
+ *
+ * It stays interactive at a million events: the canvas is drawn from a block
+ * summary built as events arrive (timeline-summary.ts), at most once per
+ * animation frame and only when the session or the viewport changed; React
+ * renders the frame around the canvas once and never per event or per frame.
+ * The container carries `data-view` (shown event count), `data-recorded`,
+ * `data-start` and `data-span` (the visible window) for tests.
+ */
+import React, { useEffect, useRef } from 'react';
+import { EVENT_CHUNK, readEvent } from '../../hw/events.ts';
+import type { SessionInfo } from '../../worker/api.ts';
+import { eventDetail, kindName } from '../panels/events/event-format.ts';
+import { ExportMenu } from '../share/export-menu.tsx';
+import { type FrameViews, liveAt } from '../client/frame-views.ts';
+import type { SimClient } from '../client/sim-client.ts';
+import { useUi } from '../store/store.ts';
+import { canvasHeight, drawTimeline, formatCount, GUTTER, laneHeight, readColors, RIGHT_PAD, RULER, type TimelineColors, xOfCount } from './timeline-render.ts';
+import { laneLabels, TIMELINE_CATEGORIES, TimelineSummary } from './timeline-summary.ts';
+import { useSharedView, useSimClient } from '../client/use-shared-view.ts';
+import './timeline.css';
+
+/** The narrowest window zooming in reaches (events across the plot). */
+const MIN_SPAN = 16;
+/** Re-read where inputs landed at most this often (ms). */
+const INPUTS_EVERY_MS = 250;
+/** A press that moves less than this (css px) is a click. */
+const CLICK_SLOP = 3;
+/** Wheel zoom speed: factor e^(deltaY * this). */
+const WHEEL_ZOOM = 0.0025;
+
+type DragMode = 'press' | 'pan' | 'scrub';
+
+/** Everything imperative: the summary, the window, pointer handling, seeking, drawing. */
+class TimelineController {
+  private summary: TimelineSummary | null = null;
+  private info: SessionInfo | null = null;
+  private labels: string[] = [];
+  private lastRecorded = 0;
+  /** Showing the whole run (follows it as it grows) until the user zooms or pans. */
+  private fit = true;
+  private start = 0;
+  private perPx = 1;
+  private recorded = 0;
+  private view = 0;
+  private bins = new Uint8Array(0);
+  private inputs: { at: number; guest: number }[] = [];
+  private inputsKey = '';
+  private inputsInFlight = false;
+  private inputsAt = -Infinity;
+  private inputsTimer: ReturnType<typeof setTimeout> | null = null;
+  private seekInFlight = false;
+  private pendingSeek: number | null = null;
+  private raf = 0;
+  private drag: { mode: DragMode; x: number; start: number; pointer: number } | null = null;
+  private hover: { x: number; y: number } | null = null;
+  private colors: TimelineColors | null = null;
+  private colorsTheme = '';
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    private readonly client: SimClient,
+    private readonly box: HTMLDivElement,
+    private readonly canvas: HTMLCanvasElement,
+    private readonly readout: HTMLElement,
+    private readonly windowLabel: HTMLElement,
+  ) {
+    this.disposers.push(client.subscribe(() => this.schedule()));
+    this.disposers.push(
+      useUi.subscribe((s, prev) => {
+        if (s.selEvent !== prev.selEvent || s.theme !== prev.theme) this.schedule();
+      }),
+    );
+    const ro = new ResizeObserver(() => this.schedule());
+    ro.observe(canvas);
+    this.disposers.push(() => ro.disconnect());
+    const on = <K extends keyof HTMLElementEventMap>(el: HTMLElement, type: K, fn: (e: HTMLElementEventMap[K]) => void, opts?: AddEventListenerOptions): void => {
+      el.addEventListener(type, fn, opts);
+      this.disposers.push(() => el.removeEventListener(type, fn, opts));
+    };
+    on(canvas, 'wheel', (e) => this.onWheel(e), { passive: false });
+    on(canvas, 'pointerdown', (e) => this.onDown(e));
+    on(canvas, 'pointermove', (e) => this.onMove(e));
+    on(canvas, 'pointerup', (e) => this.onUp(e));
+    on(canvas, 'pointercancel', () => (this.drag = null));
+    on(canvas, 'pointerleave', () => {
+      this.hover = null;
+      this.readout.textContent = '';
+      this.schedule();
+    });
+    on(box, 'keydown', (e) => this.onKey(e));
+    this.schedule();
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.raf);
+    if (this.inputsTimer !== null) clearTimeout(this.inputsTimer);
+    for (const d of this.disposers.splice(0)) d();
+  }
+
+  schedule = (): void => {
+    if (this.raf === 0) this.raf = requestAnimationFrame(this.draw);
+  };
+
+  // ---- the window -------------------------------------------------------------
+
+  private get plotW(): number {
+    return Math.max(1, this.canvas.clientWidth - GUTTER - RIGHT_PAD);
+  }
+
+  /** Events across the plot when it shows the whole run. */
+  private get total(): number {
+    return Math.max(this.recorded, 1);
+  }
+
+  /** Keep the window inside the run; zoomed all the way out means following it again. */
+  private clampWindow(): void {
+    const w = this.plotW;
+    const maxPer = this.total / w;
+    this.perPx = Math.min(maxPer, Math.max(Math.min(MIN_SPAN, this.total) / w, this.perPx));
+    if (this.perPx >= maxPer * 0.999) {
+      this.fit = true;
+      this.start = 0;
+      this.perPx = maxPer;
+      return;
+    }
+    this.start = Math.max(0, Math.min(this.total - w * this.perPx, this.start));
+  }
+
+  zoom(factor: number, atX?: number): void {
+    const x = atX ?? Math.min(this.plotW, Math.max(0, this.xOf(this.view) - GUTTER));
+    const at = this.start + x * this.perPx;
+    this.fit = false;
+    this.perPx *= factor;
+    this.start = at - x * this.perPx;
+    this.clampWindow();
+    this.schedule();
+  }
+
+  private xOf(count: number): number {
+    return xOfCount({ start: this.start, perPx: this.perPx }, count);
+  }
+
+  showAll(): void {
+    this.fit = true;
+    this.schedule();
+  }
+
+  private panBy(px: number): void {
+    this.fit = false;
+    this.start += px * this.perPx;
+    this.clampWindow();
+    this.schedule();
+  }
+
+  // ---- seeking ----------------------------------------------------------------
+
+  private countAt(x: number): number {
+    return Math.max(0, Math.min(this.recorded, Math.round(this.start + (x - GUTTER) * this.perPx)));
+  }
+
+  /** One seek in flight; while it runs, later positions replace each other and the last one goes next. */
+  seek(count: number): void {
+    if (this.seekInFlight) {
+      this.pendingSeek = count;
+      return;
+    }
+    this.seekInFlight = true;
+    const done = (): void => {
+      this.seekInFlight = false;
+      const next = this.pendingSeek;
+      this.pendingSeek = null;
+      if (next !== null) this.seek(next);
+    };
+    this.client.api.seek(count).then(done, done);
+  }
+
+  // ---- pointer and keys ---------------------------------------------------------
+
+  private local(e: PointerEvent | WheelEvent): { x: number; y: number } {
+    const r = this.canvas.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private onWheel(e: WheelEvent): void {
+    const { x } = this.local(e);
+    if (x < GUTTER) return;
+    e.preventDefault();
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? this.plotW : 1;
+    const dx = e.deltaX * unit;
+    const dy = e.deltaY * unit;
+    if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) this.panBy(e.shiftKey && dx === 0 ? dy : dx);
+    else this.zoom(Math.exp(dy * WHEEL_ZOOM), x - GUTTER);
+  }
+
+  private onDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    const { x, y } = this.local(e);
+    if (x < GUTTER) return;
+    this.box.focus({ preventScroll: true });
+    this.canvas.setPointerCapture(e.pointerId);
+    const onCursor = Math.abs(x - this.xOf(this.view)) <= 5;
+    const mode: DragMode = y < RULER || onCursor ? 'scrub' : 'press';
+    this.drag = { mode, x, start: this.start, pointer: e.pointerId };
+    if (mode === 'scrub') this.seek(this.countAt(x));
+    this.canvas.style.cursor = mode === 'scrub' ? 'ew-resize' : 'grabbing';
+  }
+
+  private onMove(e: PointerEvent): void {
+    const { x, y } = this.local(e);
+    const d = this.drag;
+    if (d) {
+      if (d.mode === 'press' && Math.abs(x - d.x) > CLICK_SLOP) d.mode = 'pan';
+      if (d.mode === 'pan') {
+        this.fit = false;
+        this.start = d.start - (x - d.x) * this.perPx;
+        this.clampWindow();
+      } else if (d.mode === 'scrub') this.seek(this.countAt(x));
+    } else {
+      this.canvas.style.cursor = x >= GUTTER && (y < RULER || Math.abs(x - this.xOf(this.view)) <= 5) ? 'ew-resize' : 'crosshair';
+    }
+    this.hover = { x, y };
+    this.updateReadout();
+    this.schedule();
+  }
+
+  private onUp(e: PointerEvent): void {
+    const d = this.drag;
+    if (!d || d.pointer !== e.pointerId) return;
+    this.drag = null;
+    if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
+    this.canvas.style.cursor = '';
+    if (d.mode === 'press') this.seek(this.countAt(this.local(e).x));
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '+' || e.key === '=') this.zoom(1 / 1.6);
+    else if (e.key === '-' || e.key === '_') this.zoom(1.6);
+    else if (e.key === '0') this.showAll();
+    else return;
+    e.preventDefault();
+  }
+
+  /** What is under the pointer: the first event of the hovered lane in the hovered column. */
+  private updateReadout(): void {
+    const h = this.hover;
+    const sum = this.summary;
+    if (!h || !sum || h.x < GUTTER) {
+      this.readout.textContent = '';
+      return;
+    }
+    const lane = Math.floor((h.y - RULER) / laneHeight(sum.lanes));
+    const a = Math.max(0, Math.floor(this.start + (h.x - GUTTER) * this.perPx));
+    const b = Math.max(a + 1, Math.floor(this.start + (h.x + 1 - GUTTER) * this.perPx));
+    const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.chunks, lane, a, b) : -1;
+    if (i < 0 || i >= this.client.chunks.length * EVENT_CHUNK) {
+      this.readout.textContent = a < this.recorded ? `event ${a.toLocaleString('en-US')}` : '';
+      return;
+    }
+    const ev = readEvent(this.client.chunks, i);
+    this.readout.textContent = `#${i} t=${ev.time} ${this.labels[lane]}: ${kindName(ev.kind)} ${eventDetail(ev, this.client.strings)}`;
+  }
+
+  // ---- data and drawing -----------------------------------------------------------
+
+  /** Where inputs landed: re-read when the run moved, at most every INPUTS_EVERY_MS, one call at a time. */
+  private fetchInputs(v: FrameViews): void {
+    const key = `${liveAt(v, 'recorded')}:${liveAt(v, 'inputs_pending')}:${liveAt(v, 'events')}`;
+    if (key === this.inputsKey || this.inputsInFlight) return;
+    const wait = this.inputsAt + INPUTS_EVERY_MS - performance.now();
+    if (wait > 0) {
+      this.inputsTimer ??= setTimeout(() => {
+        this.inputsTimer = null;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    this.inputsKey = key;
+    this.inputsInFlight = true;
+    this.inputsAt = performance.now();
+    const info = this.info;
+    this.client.api.inputs().then(
+      (list) => {
+        this.inputsInFlight = false;
+        if (info !== this.info) return;
+        this.inputs = list.filter((x) => x.at >= 0).map((x) => ({ at: x.at, guest: x.guest }));
+        this.schedule();
+      },
+      () => {
+        this.inputsInFlight = false;
+      },
+    );
+  }
+
+  private draw = (): void => {
+    this.raf = 0;
+    const c = this.client;
+    const v = c.views;
+    const info = c.info;
+    if (!v || !info) return;
+    if (info !== this.info) {
+      // A new session: start over.
+      this.info = info;
+      this.summary = new TimelineSummary(info.guests.length);
+      this.labels = laneLabels(info.guests.length);
+      this.lastRecorded = 0;
+      this.fit = true;
+      this.inputs = [];
+      this.inputsKey = '';
+    }
+    const sum = this.summary!;
+    const recorded = liveAt(v, 'recorded');
+    const view = liveAt(v, 'view');
+    // The timeline forked (typed into the past): what was recorded after the fork is rewritten.
+    if (recorded < this.lastRecorded) sum.rewind(recorded);
+    this.lastRecorded = recorded;
+    sum.update(c.chunks, recorded);
+    const wasVisible = this.view >= this.start && this.view <= this.start + this.plotW * this.perPx;
+    this.recorded = recorded;
+    this.view = view;
+    if (this.fit) {
+      this.start = 0;
+      this.perPx = this.total / this.plotW;
+    } else {
+      // Zoomed in while it runs: page along with the cursor if it was in view.
+      const span = this.plotW * this.perPx;
+      if (wasVisible && liveAt(v, 'running') !== 0 && view > this.start + span) this.start = view - span * 0.15;
+      this.clampWindow();
+    }
+    this.fetchInputs(v);
+
+    const cssW = this.canvas.clientWidth;
+    const cssH = this.canvas.clientHeight;
+    if (cssW === 0 || cssH === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    const bw = Math.round(cssW * dpr);
+    const bh = Math.round(cssH * dpr);
+    if (this.canvas.width !== bw || this.canvas.height !== bh) {
+      this.canvas.width = bw;
+      this.canvas.height = bh;
+    }
+    const theme = document.documentElement.dataset.theme ?? '';
+    if (!this.colors || theme !== this.colorsTheme) {
+      this.colors = readColors(this.box);
+      this.colorsTheme = theme;
+    }
+    const cols = Math.max(1, Math.floor(cssW - GUTTER - RIGHT_PAD));
+    if (this.bins.length < cols * sum.lanes) this.bins = new Uint8Array(cols * sum.lanes * 2);
+    sum.bin(c.chunks, this.start, this.perPx, cols, this.bins);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const selected = useUi.getState().selEvent;
+    drawTimeline(
+      ctx,
+      {
+        width: cssW,
+        height: cssH,
+        labels: this.labels,
+        start: this.start,
+        perPx: this.perPx,
+        cols,
+        bins: this.bins,
+        recorded,
+        view,
+        inputs: this.inputs,
+        selected,
+        hoverX: this.hover?.x ?? null,
+      },
+      this.colors,
+      dpr,
+    );
+    const span = Math.round(this.plotW * this.perPx);
+    const d = this.box.dataset;
+    d.view = String(view);
+    d.recorded = String(recorded);
+    d.start = String(Math.round(this.start));
+    d.span = String(span);
+    d.selected = selected === null ? '' : String(selected);
+    d.fit = String(this.fit);
+    this.windowLabel.textContent = this.fit ? `all ${formatCount(recorded)} events` : `events ${formatCount(Math.round(this.start))}–${formatCount(Math.round(this.start) + span)} of ${formatCount(recorded)}`;
+  };
+}
+
+const decodeGuests = (v: FrameViews): number => v.info.guests.length;
+
+export function Timeline(): React.JSX.Element {
+  const client = useSimClient();
+  const guests = useSharedView(decodeGuests, 1);
+  const box = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const readout = useRef<HTMLSpanElement>(null);
+  const windowLabel = useRef<HTMLSpanElement>(null);
+  const ctl = useRef<TimelineController | null>(null);
+
+  useEffect(() => {
+    if (!box.current || !canvas.current || !readout.current || !windowLabel.current) return;
+    const c = new TimelineController(client, box.current, canvas.current, readout.current, windowLabel.current);
+    ctl.current = c;
+    return () => {
+      c.dispose();
+      ctl.current = null;
+    };
+  }, [client]);
+
+  const lanes = 2 * guests + 1;
+  const height = canvasHeight(lanes);
+  return (
+    <section className="panel timeline" aria-label="Timeline" style={{ height: height + 27 }}>
+      <h2>
+        Timeline <span className="sub tl-window" ref={windowLabel} />
+        <span className="tl-legend" aria-label="Legend">
+          {TIMELINE_CATEGORIES.map((cat) => (
+            <span key={cat.id} className="tl-key" title={cat.label}>
+              <i style={{ background: `var(--tl-${cat.id})` }} />
+              {cat.id === 'dma-full' ? 'full' : cat.id}
+            </span>
+          ))}
+          <span className="tl-key" title="where typed input landed">
+            <i className="tl-input-swatch" />
+            typed
+          </span>
+        </span>
+        <span className="tl-readout mono" ref={readout} data-testid="timeline-readout" />
+        <span className="tl-buttons">
+          <button type="button" className="small" data-testid="timeline-zoom-out" title="Zoom out (−)" onClick={() => ctl.current?.zoom(1.6)}>
+            −
+          </button>
+          <button type="button" className="small" data-testid="timeline-zoom-in" title="Zoom in (+)" onClick={() => ctl.current?.zoom(1 / 1.6)}>
+            +
+          </button>
+          <button type="button" className="small" data-testid="timeline-fit" title="Show the whole run (0)" onClick={() => ctl.current?.showAll()}>
+            fit
+          </button>
+          <ExportMenu />
+        </span>
+      </h2>
+      <div
+        className="tl-box"
+        ref={box}
+        tabIndex={0}
+        data-testid="timeline"
+        aria-label="Timeline: click to show the state after that event; wheel or + and − to zoom, drag to pan, drag the ruler to scrub"
+      >
+        <canvas ref={canvas} style={{ height }} />
+      </div>
+    </section>
+  );
+}
