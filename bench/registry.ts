@@ -11,5 +11,6 @@ import { timeTravel } from './time-travel.ts';
 import { linkBytes } from './link-bytes.ts';
 import { hashScale } from './hash-scale.ts';
 import { cliMemory } from './cli-memory.ts';
+import { retainedMemory } from './retained-memory.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale, cliMemory];
+export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale, cliMemory, retainedMemory];
