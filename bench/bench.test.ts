@@ -42,5 +42,5 @@ describe('bench registry', () => {
       const f = out[t.figure];
       expect(isFigure(f) && Number.isFinite(f.median)).toBe(true);
     }
-  }, 240_000);
+  }, 600_000);
 });

@@ -60,9 +60,9 @@ test('a shared link opens in a fresh browser context with the same console, stat
   const selected = (await row.getAttribute('data-index')) ?? '';
   await row.click();
   await expect(page.locator('.ev-row.selected')).toHaveAttribute('data-index', selected);
-  // The hypercall went to key 0: its binding is selected with it.
-  const selectedKey = page.locator('[data-testid="dma-key"].selected');
-  await expect(selectedKey).toHaveAttribute('data-key', '0x0');
+  // The hypercall went to key 0, a private key: to the Launcher, never to a binding (spec §2.4 step 2; issue #10).
+  await expect(page.locator('[data-testid="dma-key"].selected')).toHaveCount(0);
+  await expect(page.getByTestId('dma-route')).toContainText('→ Launcher (private key)');
   await page.getByTestId('tab-workbench').click();
   const before = await settledState(page);
 
@@ -75,12 +75,14 @@ test('a shared link opens in a fresh browser context with the same console, stat
     const other = await fresh.newPage();
     await other.goto(link);
     await expect(consoleOf(other, 0).locator('.xterm-rows')).toContainText('two three');
-    await waitIdle(other);
+    // The click on the row went to the state right after it (issue #10): the link opens there, paused mid-run.
+    await expect(other.getByTestId('status')).toHaveAttribute('data-running', 'false');
     await expect(other.getByTestId('link-error')).toHaveCount(0);
     await expect(other.getByTestId('state-hash')).toHaveAttribute('data-events', String(before.count));
     await expect.poll(() => stateOf(other)).toEqual(before);
     await expect(other.locator('.ev-row.selected')).toHaveAttribute('data-index', selected);
-    await expect(other.locator('[data-testid="dma-key"].selected')).toHaveAttribute('data-key', '0x0');
+    await expect(other.locator('[data-testid="dma-key"].selected')).toHaveCount(0);
+    await expect(other.getByTestId('dma-route')).toContainText('→ Launcher (private key)');
     await expect(other.getByTestId('tab-workbench')).toHaveAttribute('aria-selected', 'true');
     await expect(other.getByTestId('timeline')).toHaveAttribute('data-view', String(before.count));
     await expect(other.getByTestId('timeline')).toHaveAttribute('data-selected', selected);

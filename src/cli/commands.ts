@@ -1,5 +1,6 @@
 /** Further CLI commands, registered by name. */
 import type { CliIo } from './cli-io.ts';
+import { lessonCommand } from './lesson-command.ts';
 import { linkCommand, replayCommand } from './link-command.ts';
 import { quizCommand } from './quiz-command.ts';
 
@@ -7,4 +8,5 @@ export const commandTable: Record<string, (args: readonly string[], io: CliIo) =
   link: linkCommand,
   replay: replayCommand,
   quiz: quizCommand,
+  lesson: lessonCommand,
 };

@@ -154,6 +154,11 @@ export class Checkpoints {
     return this.cps.length;
   }
 
+  /** Events that exist before anything runs (checkpoint 0): the earliest state a seek can show. */
+  get startCount(): number {
+    return this.cps[0].state.count;
+  }
+
   /** Event count of each checkpoint. */
   counts(): number[] {
     return this.cps.map((c) => c.state.count);
@@ -172,8 +177,11 @@ export class Checkpoints {
    * Call before each Machine.step(): takes a checkpoint every `interval`
    * events. On a re-run of an already recorded stretch, the stored checkpoint
    * is adopted instead (same state: the machine is deterministic).
+   * `interval` is smaller while a person steps or watches slow motion at the
+   * end of the timeline: each next event is then a seek that re-runs only a
+   * few events from the checkpoint before it (issue #10).
    */
-  beforeStep(): void {
+  beforeStep(interval = this.interval): void {
     const m = this.machine;
     const next = this.base + 1;
     if (next < this.cps.length) {
@@ -190,7 +198,7 @@ export class Checkpoints {
       }
       return;
     }
-    if (m.events.count - this.cps[this.base].state.count >= this.interval) this.take();
+    if (m.events.count - this.cps[this.base].state.count >= interval) this.take();
   }
 
   /** The timeline forks at the current point: checkpoints after `base` are no longer this timeline's. */

@@ -109,13 +109,14 @@ export class ChromeTraceStream {
  * never one object graph or one ~200 MB string (the page saves the pieces as
  * one Blob). Concatenated, they parse to exactly toChromeTrace(log).
  */
-export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192): Generator<string> {
+export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192, to = log.count): Generator<string> {
   const stream = new ChromeTraceStream();
   let part = stream.head();
-  for (let from = 0; from < log.count; from += eventsPerPart) {
-    const to = Math.min(log.count, from + eventsPerPart);
-    part += stream.events(log, from, to);
-    if (to % eventsPerPart === 0) {
+  // `to` may reach past the shown count up to what the timeline recorded (an export of "everything").
+  for (let from = 0; from < to; from += eventsPerPart) {
+    const end = Math.min(to, from + eventsPerPart);
+    part += stream.events(log, from, end);
+    if (end % eventsPerPart === 0) {
       yield part;
       part = '';
     }

@@ -19,6 +19,6 @@ export function jsonLinesText(log: EventLog, from: number, to: number): string {
 }
 
 /** toJsonLines(log) in pieces of `linesPerPart` lines (a big export is never one string). */
-export function* jsonLinesParts(log: EventLog, linesPerPart = 8192): Generator<string> {
-  for (let from = 0; from < log.count; from += linesPerPart) yield jsonLinesText(log, from, Math.min(log.count, from + linesPerPart));
+export function* jsonLinesParts(log: EventLog, linesPerPart = 8192, to = log.count): Generator<string> {
+  for (let from = 0; from < to; from += linesPerPart) yield jsonLinesText(log, from, Math.min(to, from + linesPerPart));
 }

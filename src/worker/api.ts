@@ -5,9 +5,11 @@
  */
 import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
+import type { EventFilter } from './event-filter.ts';
 import type { ReplayProgress } from './sliced-replay.ts';
 import type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
 
+export type { EventFilter, FilterValue } from './event-filter.ts';
 export type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
 export type { Answer, Quiz, QuizKind, QuizLevel } from '../quiz/quiz-types.ts';
 
@@ -55,6 +57,12 @@ export interface SessionInfo {
   readonly name: string;
   readonly description: string;
   readonly arch: 'i386' | 'x86_64';
+  /**
+   * Events the machine has before anything runs (LHREQ_INITIALIZE of each
+   * guest): the earliest state that can be shown is the state after event
+   * #start-1, i.e. `view` = start. Home goes there.
+   */
+  readonly start: number;
   /** true when the buffers below are SharedArrayBuffers the worker keeps writing. */
   readonly shared: boolean;
   readonly live: ArrayBufferLike;
@@ -87,12 +95,40 @@ export interface SimApi {
   step(): void;
   /** Show one event less. */
   stepBack(): void;
-  /** Show the state right after `count` events. */
+  /** Show the state right after `count` events, i.e. after event #count-1 (clamped to [start, what can run]). */
   seek(count: number): void;
+
+  // ---- navigation (issue #10) -------------------------------------------------
+  // Events are numbered by their 0-based index `i` (the JSON-lines `i`, shown `#i`).
+  // "The state after event #i" is the one state with i+1 events: every way of
+  // reaching it (running, stepping, seeking from either side, a link) shows the
+  // same memory, bit for bit. Each call pauses, and returns the shown event
+  // count (`view`) unless said otherwise; events not recorded yet are run.
+
+  /** Show the state right after event #index (view = index+1). */
+  goToEvent(index: number): number;
+  /** Move by `n` events (negative: back); stops at the start and where the machine goes idle. */
+  stepBy(n: number): number;
+  /** The first state (view = start). */
+  goToStart(): number;
+  /** The latest event recorded on this timeline. */
+  goToEnd(): number;
+  /**
+   * Find the next (`'next'`: after the shown event, running on if need be, at
+   * most `limit` new events) or previous (`'prev'`: before the shown event)
+   * event matching `filter` and show the state right after it. Returns its
+   * index, or -1 when none was found (nothing moved).
+   * E.g. `{ kind: 'hcall' }`, `{ kind: ['dma', 'dma_full'] }`, `{ kind: 'irq_deliver' }`, `{ guest: 1 }`.
+   */
+  goToMatch(filter: EventFilter, direction: 'next' | 'prev', limit?: number): number;
+  /** Run (at the set speed) until an event matching `filter` happens, then pause right after it. */
+  runUntil(filter: EventFilter): void;
+  /** Move to where the script of `guest` next (or last) changes its step counter: the workbench's next / previous script step. Returns the view. */
+  stepScript(guest: number, direction: 'next' | 'prev'): number;
   /** Events per second; 0 = as fast as possible. */
   setSpeed(eventsPerSecond: number): void;
   typeInput(guest: number, text: string): void;
-  /** Reload the current scenario from the start. */
+  /** Reload what was opened (the preset, the file with its inputs, the link or recording with its inputs) from its start. */
   reset(): LoadResult;
   /** Console output of a guest up to the shown event; `from` chunks already seen. */
   console(guest: number, fromChunk: number): { text: string; chunks: number; reset: boolean };
@@ -109,8 +145,12 @@ export interface SimApi {
   link(): string;
   /** Where each input landed (event count; -1 not yet) and whether it was typed at an idle point. */
   inputs(): { at: number; guest: number; text: string; idle: boolean }[];
-  /** The Chrome trace-event JSON or the JSON-lines event log of every event so far (src/trace/), as a Blob. */
-  exportTrace(format: 'chrome' | 'jsonl'): Blob;
+  /**
+   * The Chrome trace-event JSON or the JSON-lines event log (src/trace/), as a
+   * Blob: events up to the shown one (`'shown'`, the default) or every event
+   * this timeline recorded (`'all'`).
+   */
+  exportTrace(format: 'chrome' | 'jsonl', range?: 'shown' | 'all'): Blob;
   /** Not cross-origin isolated: copies of the shared state for this frame. */
   frame(): FrameCopy;
   /** An exception escaped the simulation (live `fault` = 1): what, and the last good event count. */

@@ -2,14 +2,21 @@
  * A Session: one Machine with its checkpoints, driven by the worker API
  * (api.ts). DOM-free: it runs in the Web Worker and in Node tests alike.
  *
- * Time travel: `view` is the number of events shown. The machine is either
- * at a quantum boundary at the end of what has run (live), or suspended
- * mid-quantum by a seek (src/machine/checkpoints.ts); running, stepping past
- * the recorded end or typing first brings it back to a boundary.
+ * Time travel: `view` is the number of events shown, and the state shown
+ * for a view is always the one state "right after event #view-1" (issue
+ * #10): the machine stopped by a seek the moment that event is recorded
+ * (src/machine/checkpoints.ts), mid-quantum if need be, or the constructed
+ * machine at the start (or, for the last event of a run that settled idle,
+ * the settled machine). A run ends between quanta, where the quantum may
+ * have written more after its last event, so whenever a run stops (pause,
+ * idle, a step) the session seeks to its view: live, step, seek from either
+ * side and a link all show the same bytes. Running, stepping past the
+ * recorded end or typing first brings the machine back to a boundary.
  */
 import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
 import { Machine } from '../machine/machine.ts';
 import { Checkpoints } from '../machine/checkpoints.ts';
+import type { SimEvent } from '../hw/events.ts';
 import { parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
 import { summarize, type MachineSummary } from '../machine/summary.ts';
 import { defaultAllocator, type Allocator, type GuestMemory } from '../hw/memory.ts';
@@ -20,6 +27,7 @@ import { decodeLink, encodeLink } from '../trace/link.ts';
 import { chromeTraceParts } from '../trace/chrome-trace.ts';
 import { jsonLinesParts } from '../trace/jsonl.ts';
 import type { FrameCopy, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SessionInfo, SimApi } from './api.ts';
+import { compileFilter, findEvent, type EventFilter } from './event-filter.ts';
 import { LIVE_BYTES, liveWord, RUN_STATE_CODES } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET, replayBudgetProblem, replayTarget, SlicedReplay, type ReplayProgress } from './sliced-replay.ts';
 
@@ -38,6 +46,22 @@ const SLICE_MS = 12;
 const REPLAY_AHEAD = 250_000;
 /** Re-hash memory at most this often while running (ms). */
 const HASH_EVERY_MS = 400;
+/**
+ * At or below this speed (events per second) slow motion applies one event
+ * per timer tick, evenly spaced, each shown as the state after it; above it
+ * the run loop runs quanta against an events-per-second budget.
+ */
+const TIMER_MAX_SPEED = 100;
+/** At or below this speed every event shown in slow motion is hashed (each tick ≥ 100 ms apart). */
+const HASH_EVERY_EVENT_SPEED = 10;
+/** Checkpoint spacing while extending the timeline one event at a time (Checkpoints.beforeStep). */
+const FINE_INTERVAL = 64;
+/** goToMatch('next') runs at most this many new events looking for a match. */
+const FIND_AHEAD = 1_000_000;
+/** Quanta without an event run past the last event to see whether the run settles there. */
+const SETTLE_QUANTA = 10_000;
+/** stepScript looks at most this many events for the script's next step. */
+const SCRIPT_STEP_LIMIT = 10_000;
 
 export interface SessionFault {
   readonly message: string;
@@ -55,6 +79,14 @@ export class Session implements SimApi {
   private checkpoints: Checkpoints | null = null;
   private source: { preset?: string; scenario?: Scenario } = {};
   private scenario: Scenario | null = null;
+  /** What was opened, inputs included: reset() starts it again (a link or file keeps its inputs). */
+  private opened: { scenario: Scenario; name?: string } | null = null;
+  /** The machine went idle at the recorded end with nothing pending (a recording then needs no view). */
+  private idleAtEnd = false;
+  /** Slow motion / budget pacing: wall time and event count when the pace was set. */
+  private pace = { t0: 0, e0: 0, ticks: 0 };
+  /** runUntil: pause right after the first event matching this. */
+  private stopFilter: ((ev: SimEvent) => boolean) | null = null;
   private live: Uint32Array;
   private liveBuffer: ArrayBufferLike;
   private view = 0;
@@ -147,6 +179,9 @@ export class Session implements SimApi {
     this.source = source;
     this.scenario = scenario;
     this.ui = ui;
+    this.opened = { scenario };
+    this.idleAtEnd = false;
+    this.stopFilter = null;
     this.view = machine.events.count;
     this.lastHashAt = -Infinity;
     if (src.kind === 'recording' || src.kind === 'link') {
@@ -158,7 +193,8 @@ export class Session implements SimApi {
       if (src.sliced) this.startReplay(machine, checkpoints, stopAt, target, view);
       else {
         this.runToEnd(Infinity, stopAt);
-        if (view !== undefined && view < machine.events.count) this.seek(view);
+        // The shown state is the one state after event #view-1 (see the top of this file).
+        this.showExact(view === undefined ? machine.events.count : Math.min(view, machine.events.count));
       }
     }
     this.publish(true);
@@ -171,11 +207,27 @@ export class Session implements SimApi {
     this.resumeIfSuspended();
     let q = 0;
     while (q++ < maxQuanta && m.events.count < maxEvents) {
-      this.checkpoints!.beforeStep();
-      if (!m.step()) break;
+      if (!this.stepMachine()) break;
     }
-    this.view = m.events.count;
+    // Ended between quanta: show the one state after the last event (see the top of this file).
+    this.showExact(m.events.count);
     this.publish(true);
+  }
+
+  /**
+   * One quantum (checkpointing first, every `interval` events past the recorded
+   * end); false when nothing ran. Keeps `idleAtEnd` true exactly while the
+   * recorded end is a settled idle point.
+   */
+  private stepMachine(interval?: number): boolean {
+    const m = this.machine!;
+    this.checkpoints!.beforeStep(interval);
+    if (!m.step()) {
+      if (m.events.count >= m.events.recorded) this.idleAtEnd = m.inputsPending === 0;
+      return false;
+    }
+    if (m.events.count >= m.events.recorded) this.idleAtEnd = false;
+    return true;
   }
 
   /** The page's replay: slices on the worker's queue, so progress() and cancelReplay() get through between them. */
@@ -183,7 +235,12 @@ export class Session implements SimApi {
     const r: SlicedReplay = new SlicedReplay(
       this.host,
       {
-        step: () => (cp.beforeStep(), m.step()),
+        step: () => {
+          cp.beforeStep();
+          const ran = m.step();
+          if (this.machine === m && m.events.count >= m.events.recorded) this.idleAtEnd = !ran && m.inputsPending === 0;
+          return ran;
+        },
         get count() {
           return m.events.count;
         },
@@ -194,8 +251,9 @@ export class Session implements SimApi {
       (p) => {
         if (this.replay !== r) return; // a newer load took over
         this.view = m.events.count;
-        if (p.state === 'done' && view !== undefined && view < m.events.count) this.seek(view);
-        else this.publish(p.state !== 'running');
+        // Stopped (done, cancelled, at the budget): show the one state after event #view-1.
+        if (p.state !== 'running') this.showExact(view !== undefined && p.state === 'done' ? Math.min(view, m.events.count) : m.events.count);
+        this.publish(p.state !== 'running');
       },
     );
     this.replay = r;
@@ -233,6 +291,7 @@ export class Session implements SimApi {
       name: m.scenario.name ?? 'scenario',
       description: m.scenario.description ?? '',
       arch: m.scenario.arch,
+      start: this.checkpoints!.startCount,
       shared: this.shared,
       live: this.liveBuffer,
       guests: m.launchers.map((L, i) => ({
@@ -259,19 +318,47 @@ export class Session implements SimApi {
   run(): void {
     if (!this.machine || this.replay?.progress.state === 'running') return;
     this.guard(() => {
-      this.resumeIfSuspended();
+      // Slow motion goes on from the shown state; the run loop needs a quantum boundary.
+      if (!this.slowMotion) this.resumeIfSuspended();
       this.running = true;
+      this.resetPace();
       this.schedule();
     });
   }
 
   pause(): void {
+    // Also after a fault (the live block still answers: a restart then stays paused).
     this.running = false;
+    this.stopFilter = null;
+    this.guard(() => this.settle());
     this.publish(true);
   }
 
   setSpeed(eventsPerSecond: number): void {
     this.speed = Math.max(0, Math.floor(eventsPerSecond));
+    this.resetPace();
+  }
+
+  /** Run (at the set speed) until an event matching `filter` happens; pause right after it. */
+  runUntil(filter: EventFilter): void {
+    const m = this.machine;
+    if (!m) return;
+    this.run();
+    this.stopFilter = compileFilter(filter, m.events.strings);
+  }
+
+  private get slowMotion(): boolean {
+    return this.speed > 0 && this.speed <= TIMER_MAX_SPEED;
+  }
+
+  private resetPace(): void {
+    this.pace = { t0: this.host.now(), e0: this.machine?.events.count ?? 0, ticks: 0 };
+  }
+
+  /** A run stopped between quanta: show its view as the one state after event #view-1. */
+  private settle(): void {
+    const m = this.machine;
+    if (m && !m.suspended) this.showExact(this.view);
   }
 
   private schedule(): void {
@@ -339,26 +426,65 @@ export class Session implements SimApi {
   private sliceUnguarded(): void {
     const m = this.machine;
     if (!m || !this.running) return;
+    if (this.slowMotion) return this.tick();
+    this.resumeIfSuspended();
     const start = this.host.now();
-    const budget = this.speed > 0 ? Math.max(1, Math.round((this.speed * SLICE_MS) / 1000)) : Number.POSITIVE_INFINITY;
-    const first = m.events.count;
+    // The budget keeps the average rate at `speed`: the events due since the pace was set.
+    const due = this.speed > 0 ? this.pace.e0 + Math.floor((this.speed * (start - this.pace.t0)) / 1000) : Number.POSITIVE_INFINITY;
+    const stop = this.stopFilter;
     let idle = false;
-    while (m.events.count - first < budget) {
-      this.checkpoints!.beforeStep();
-      if (!m.step()) {
+    let hit = -1;
+    while (m.events.count < due) {
+      const before = m.events.count;
+      if (!this.stepMachine()) {
         idle = true;
         break;
       }
       if (this.faultAt >= 0 && m.events.count >= this.faultAt) throw new InjectedFault(`injected fault at event ${m.events.count}`);
+      if (stop && (hit = findEvent(m.events, stop, before, m.events.count, 1)) >= 0) break;
       if ((m.quanta & 63) === 0 && this.host.now() - start > SLICE_MS) break;
     }
     this.view = m.events.count;
+    if (hit >= 0) return this.stopAt(hit);
+    if (idle) this.settle();
     this.publish(idle);
     // Idle: nothing to do until input arrives (typeInput schedules a slice).
     if (!idle) {
       if (this.speed > 0) this.host.later(() => this.schedule(), SLICE_MS);
       else this.schedule();
     }
+  }
+
+  /** runUntil found its event: pause right after it. */
+  private stopAt(index: number): void {
+    this.running = false;
+    this.stopFilter = null;
+    this.showExact(index + 1);
+    this.publish(true);
+  }
+
+  /**
+   * Slow motion: one event per tick, ticks evenly spaced at 1/speed seconds
+   * from when the pace was set (a late tick does not make the next one early
+   * twice: no bursts), each event shown as the state after it.
+   */
+  private tick(): void {
+    const m = this.machine!;
+    const before = this.view;
+    this.showCount(before + 1);
+    const moved = this.view > before;
+    if (moved && this.stopFilter && this.stopFilter(m.events.get(before))) return this.stopAt(before);
+    if (!moved && this.view >= m.events.recorded) {
+      // Idle at the end: wait for input (typeInput schedules a slice).
+      this.publish(true);
+      return;
+    }
+    this.publish(this.speed <= HASH_EVERY_EVENT_SPEED);
+    const period = 1000 / this.speed;
+    const now = this.host.now();
+    const next = Math.max(this.pace.ticks + 1, Math.floor((now - this.pace.t0) / period) + 1);
+    this.pace.ticks = next;
+    this.host.later(() => this.schedule(), Math.max(0, this.pace.t0 + next * period - now));
   }
 
   /** Bring a suspended machine back to a quantum boundary at or after the shown event. */
@@ -371,37 +497,146 @@ export class Session implements SimApi {
   }
 
   step(): void {
-    this.guard(() => this.showCount(this.view + 1));
+    this.stepBy(1);
   }
 
   stepBack(): void {
-    this.guard(() => {
-      if (this.view > 0) this.showCount(this.view - 1);
-    });
+    this.stepBy(-1);
   }
 
   seek(count: number): void {
-    this.guard(() => this.showCount(count));
+    this.navigate(() => this.showCount(count));
   }
 
-  /** Show the state right after `count` events (clamped to what the timeline can reach). */
+  goToEvent(index: number): number {
+    return this.navigate(() => this.showCount(index + 1));
+  }
+
+  stepBy(n: number): number {
+    return this.navigate(() => this.showCount(this.view + Math.trunc(n)));
+  }
+
+  goToStart(): number {
+    return this.navigate(() => this.showCount(0));
+  }
+
+  goToEnd(): number {
+    return this.navigate(() => this.showCount(this.machine!.events.recorded));
+  }
+
+  goToMatch(filter: EventFilter, direction: 'next' | 'prev', limit = FIND_AHEAD): number {
+    let found = -1;
+    this.navigate(() => {
+      const m = this.machine!;
+      const match = compileFilter(filter, m.events.strings);
+      const start = this.checkpoints!.startCount;
+      if (direction === 'prev') {
+        // The shown event is #view-1: the previous match is before it (events before the start cannot be shown).
+        found = findEvent(m.events, match, this.view - 1, start, -1);
+      } else {
+        found = findEvent(m.events, match, this.view, m.events.recorded, 1);
+        if (found < 0) found = this.runOnFor(match, this.view + limit);
+      }
+      // Not found: back to the shown state (running on may have left the machine elsewhere).
+      this.showCount(found >= 0 ? found + 1 : this.view);
+    });
+    return found;
+  }
+
+  stepScript(guest: number, direction: 'next' | 'prev'): number {
+    return this.navigate(() => {
+      const p = this.machine!.programs[guest];
+      if (!(p instanceof ScriptGuest)) return;
+      const pc = p.pc;
+      const dir = direction === 'next' ? 1 : -1;
+      for (let k = 0; k < SCRIPT_STEP_LIMIT; k++) {
+        const before = this.view;
+        this.showCount(before + dir);
+        if (this.view === before || p.pc !== pc) break;
+      }
+    });
+  }
+
+  /** Pause, do `move`, publish; returns the shown view. */
+  private navigate(move: () => void): number {
+    this.guard(() => {
+      if (!this.machine) return;
+      this.running = false;
+      this.stopFilter = null;
+      move();
+      this.publish(true);
+    });
+    return this.view;
+  }
+
+  /**
+   * Extend the timeline from its recorded end until an event matching `match`
+   * is recorded or `maxCount` events exist; its index, or -1.
+   */
+  private runOnFor(match: (ev: SimEvent) => boolean, maxCount: number): number {
+    const m = this.machine!;
+    const cps = this.checkpoints!;
+    if (m.suspended || m.events.count < m.events.recorded) cps.resumeAt(m.events.recorded);
+    while (m.events.count < maxCount) {
+      const before = m.events.count;
+      if (!this.stepMachine(FINE_INTERVAL)) break;
+      const hit = findEvent(m.events, match, before, m.events.count, 1);
+      if (hit >= 0) return hit;
+    }
+    return -1;
+  }
+
+  /**
+   * Show the state right after `count` events: clamped to [start, what the
+   * machine can run to], running on past the recorded end if need be.
+   */
   private showCount(count: number): void {
     const m = this.machine;
     if (!m) return;
-    this.running = false;
     const cps = this.checkpoints!;
-    if (count > m.events.recorded) {
-      // Extend the timeline: run on from its furthest quantum boundary until `count` events exist.
+    let target = Math.max(cps.startCount, count);
+    if (target > m.events.recorded) {
+      // Extend the timeline: run on from its furthest quantum boundary until `target` events exist.
       if (m.suspended || m.events.count < m.events.recorded) cps.resumeAt(m.events.recorded);
-      while (m.events.count < count) {
-        cps.beforeStep();
-        if (!m.step()) break;
+      while (m.events.count < target) {
+        if (!this.stepMachine(FINE_INTERVAL)) break;
       }
+      target = Math.min(target, m.events.count);
     }
-    // Now recorded: show the state right after event count-1 (mid-quantum if need be).
-    if (count < m.events.count || m.suspended) cps.seek(Math.max(0, Math.min(count, m.events.recorded) - 1));
+    this.showExact(target);
+  }
+
+  /**
+   * Show the one state right after event #count-1 (count recorded): the
+   * machine stopped by a seek the moment that event was recorded, the
+   * constructed machine for the start, or the settled idle machine for the
+   * last event of a run that went idle there. Already there: nothing to do.
+   */
+  private showExact(count: number): void {
+    const m = this.machine!;
+    const cps = this.checkpoints!;
+    const start = cps.startCount;
+    if (count > start && count >= m.events.recorded) {
+      // The last recorded event. If the run settles there (only quanta that record nothing
+      // follow, e.g. a script noting its last result, then idleness), its one state is the
+      // settled one, reached the same way from anywhere: the boundary after the last event,
+      // then those quanta. If more events follow, it is the stop right after the event.
+      const end = m.events.recorded;
+      if (m.suspended || m.events.count !== end) cps.resumeAt(end);
+      for (let q = 0; q < SETTLE_QUANTA && m.events.count === end; q++) if (!this.stepMachine()) break;
+      if (m.events.count === end && m.isIdle() && m.inputsPending === 0) {
+        this.idleAtEnd = true;
+        this.view = end;
+        return;
+      }
+      cps.seek(count - 1);
+      this.view = m.events.count;
+      return;
+    }
+    // The start is checkpoint 0 as constructed (a quantum may have run there without an event).
+    if (count <= start) cps.seek(start - 1);
+    else if (!(m.suspended && m.events.count === count)) cps.seek(count - 1);
     this.view = m.events.count;
-    this.publish(true);
   }
 
   typeInput(guest: number, text: string): void {
@@ -411,8 +646,10 @@ export class Session implements SimApi {
   private typeInputUnguarded(guest: number, text: string): void {
     const m = this.machine;
     if (!m || text.length === 0) return;
-    const atEnd = !m.suspended && m.events.count === m.events.recorded;
+    // Typed at the recorded end (the machine may be stopped right after the last event): no fork.
+    const atEnd = this.view >= m.events.recorded;
     this.resumeIfSuspended();
+    this.idleAtEnd = false;
     if (!atEnd || m.events.count < m.events.recorded) {
       // Typing into the past: what was recorded after this point is another timeline now.
       this.checkpoints!.fork();
@@ -421,7 +658,10 @@ export class Session implements SimApi {
     m.typeInput(guest, text);
     this.publish(false);
     // Input while paused still lands (it is stamped now); it is processed when running.
-    if (this.running) this.schedule();
+    if (this.running) {
+      this.resetPace();
+      this.schedule();
+    }
   }
 
   /** Issue #14: the quiz generator is its own chunk, fetched the first time a quiz is asked for. */
@@ -431,8 +671,13 @@ export class Session implements SimApi {
   }
 
   reset(): LoadResult {
-    if (!this.source.preset && !this.source.scenario) return { ok: false, error: 'nothing loaded' };
-    return this.source.preset !== undefined ? this.load({ kind: 'preset', name: this.source.preset }) : this.load({ kind: 'scenario', text: JSON.stringify(this.source.scenario) });
+    const o = this.opened;
+    if (!o) return { ok: false, error: 'nothing loaded' };
+    // What was opened, from its start: a link's or file's inputs land again as the run reaches them.
+    const source = this.source;
+    const r = this.load({ kind: 'scenario', text: JSON.stringify(o.scenario) });
+    if (r.ok) this.source = source;
+    return r;
   }
 
   // ---- reading ------------------------------------------------------------
@@ -472,7 +717,7 @@ export class Session implements SimApi {
   recording(): Recording {
     const m = this.need();
     // The end of the timeline needs no event count only when the machine has settled there.
-    const settled = !m.suspended && m.isIdle() && m.inputsPending === 0;
+    const settled = this.idleAtEnd && m.inputsPending === 0;
     const view = this.view < m.events.recorded || !settled ? this.view : undefined;
     return makeRecording(this.source, m.inputLog, view, this.ui);
   }
@@ -491,9 +736,10 @@ export class Session implements SimApi {
    * million-event export is never one ~200 MB string, and posting a Blob to
    * the page hands over a reference, not a copy of the bytes.
    */
-  exportTrace(format: 'chrome' | 'jsonl'): Blob {
+  exportTrace(format: 'chrome' | 'jsonl', range: 'shown' | 'all' = 'shown'): Blob {
     const ev = this.need().events;
-    const parts = format === 'chrome' ? chromeTraceParts(ev) : jsonLinesParts(ev);
+    const to = range === 'all' ? ev.recorded : ev.count;
+    const parts = format === 'chrome' ? chromeTraceParts(ev, undefined, to) : jsonLinesParts(ev, undefined, to);
     return new Blob([...parts], { type: format === 'chrome' ? 'application/json' : 'application/x-ndjson' });
   }
 

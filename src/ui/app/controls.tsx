@@ -10,17 +10,29 @@ import { loadPreset, resetSession } from '../client/session-actions.ts';
 import { openSessionFile } from '../share/share.ts';
 import { useUi } from '../store/store.ts';
 import { useSharedView, useSimClient } from '../client/use-shared-view.ts';
+import type { EventFilter } from '../../worker/api.ts';
 
 /** Speeds offered (events per second; 0 = as fast as the worker goes). */
 const SPEEDS: readonly (readonly [number, string])[] = [
   [0, 'max'],
-  [100_000, '100k ev/s'],
   [10_000, '10k ev/s'],
   [1_000, '1k ev/s'],
   [100, '100 ev/s'],
   [10, '10 ev/s'],
+  [5, '5 ev/s'],
   [2, '2 ev/s'],
+  [1, '1 ev/s'],
 ];
+
+/** The grains the ◂ / ▸ jump buttons step by: filters on the JSON-lines fields (api.goToMatch). */
+export function jumpGrains(guests: number): { id: string; label: string; filter: EventFilter }[] {
+  return [
+    { id: 'hcall', label: 'hypercall', filter: { kind: 'hcall' } },
+    { id: 'dma', label: 'DMA transfer', filter: { kind: 'dma' } },
+    { id: 'irq', label: 'interrupt', filter: { kind: 'irq_deliver' } },
+    ...Array.from({ length: guests }, (_, g) => ({ id: `guest${g}`, label: `guest ${g} event`, filter: { guest: g } })),
+  ];
+}
 
 const decodeRunning = (v: FrameViews): boolean => liveAt(v, 'running') !== 0;
 
@@ -28,6 +40,12 @@ export function Controls(): React.JSX.Element {
   const client = useSimClient();
   const running = useSharedView(decodeRunning, false);
   const [presets, setPresets] = useState<{ name: string; description: string }[]>([]);
+  const [grain, setGrain] = useState('hcall');
+  const grains = jumpGrains(client.info?.guests.length ?? 1);
+  const jump = (direction: 'next' | 'prev'): void => {
+    const g = grains.find((x) => x.id === grain) ?? grains[0];
+    void client.api.goToMatch(g.filter, direction);
+  };
   const sourceName = useUi((s) => s.sourceName);
   const speed = useUi((s) => s.speed);
   const setSpeed = useUi((s) => s.setSpeed);
@@ -46,7 +64,7 @@ export function Controls(): React.JSX.Element {
   const description = presets.find((p) => p.name === sourceName)?.description ?? client.info?.description ?? '';
   return (
     <div className="controls" role="toolbar" aria-label="Simulation controls">
-      <span className="brand">lguest-lab</span>
+      <h1 className="brand">lguest-lab</h1>
       <select
         data-testid="preset-picker"
         aria-label="Preset"
@@ -69,12 +87,33 @@ export function Controls(): React.JSX.Element {
       <button type="button" data-testid="pause" className={running ? '' : 'active'} onClick={() => void client.api.pause()} title="Pause (space)">
         ❚❚ pause
       </button>
-      <button type="button" data-testid="step-back" onClick={() => void client.api.stepBack()} title="Step back one event (, or ←)">
-        ◂ back
-      </button>
-      <button type="button" data-testid="step" onClick={() => void client.api.step()} title="Step one event (. or →)">
-        step ▸
-      </button>
+      <span className="nav" role="group" aria-label="Time travel">
+        <button type="button" data-testid="go-start" onClick={() => void client.api.goToStart()} title="Go to the start (Home)" aria-label="Go to the start">
+          |◂
+        </button>
+        <button type="button" data-testid="step-back" onClick={() => void client.api.stepBack()} title="Step back one event (, or ←)">
+          ◂ back
+        </button>
+        <button type="button" data-testid="step" onClick={() => void client.api.step()} title="Step one event (. or →)">
+          step ▸
+        </button>
+        <button type="button" data-testid="go-end" onClick={() => void client.api.goToEnd()} title="Go to the latest event (End)" aria-label="Go to the latest event">
+          ▸|
+        </button>
+        <button type="button" data-testid="jump-prev" onClick={() => jump('prev')} title="Previous event of the chosen kind (H: hypercall, D: DMA, I: interrupt)" aria-label="Previous of the chosen kind">
+          ◂
+        </button>
+        <select data-testid="jump-kind" aria-label="Jump by" value={grain} onChange={(e) => setGrain(e.target.value)}>
+          {grains.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" data-testid="jump-next" onClick={() => jump('next')} title="Next event of the chosen kind (h: hypercall, d: DMA, i: interrupt)" aria-label="Next of the chosen kind">
+          ▸
+        </button>
+      </span>
       <select
         data-testid="speed"
         aria-label="Speed"

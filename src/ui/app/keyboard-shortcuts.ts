@@ -7,6 +7,7 @@
 import { useEffect } from 'react';
 import { liveAt } from '../client/frame-views.ts';
 import type { SimClient } from '../client/sim-client.ts';
+import type { EventFilter } from '../../worker/api.ts';
 import { useUi } from '../store/store.ts';
 
 export interface Shortcut {
@@ -52,6 +53,30 @@ export const SHORTCUTS: readonly Shortcut[] = [
       return true;
     },
   },
+  // Time travel (issue #10): the start, the latest event, and jumps by kind (Shift: backwards).
+  {
+    keys: ['Home'],
+    label: 'Home',
+    does: 'go to the start',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.goToStart();
+      return true;
+    },
+  },
+  {
+    keys: ['End'],
+    label: 'End',
+    does: 'go to the latest event',
+    run: (client) => {
+      if (!client.views) return false;
+      void client.api.goToEnd();
+      return true;
+    },
+  },
+  jumpBy(['h', 'H'], 'h / H', 'next / previous hypercall', { kind: 'hcall' }),
+  jumpBy(['d', 'D'], 'd / D', 'next / previous DMA transfer', { kind: 'dma' }),
+  jumpBy(['i', 'I'], 'i / I', 'next / previous interrupt', { kind: 'irq_deliver' }),
   {
     keys: ['?'],
     label: '?',
@@ -62,6 +87,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
     },
   },
 ];
+
+/** Go to the next (Shift: previous) event matching `filter` (api.goToMatch). */
+function jumpBy(keys: string[], label: string, does: string, filter: EventFilter): Shortcut {
+  return {
+    keys,
+    label,
+    does,
+    run: (client, e) => {
+      if (!client.views) return false;
+      void client.api.goToMatch(filter, e.shiftKey ? 'prev' : 'next');
+      return true;
+    },
+  };
+}
 
 function typingInto(t: EventTarget | null): boolean {
   if (!(t instanceof Element)) return false;

@@ -32,9 +32,12 @@ export function StatusBar(): React.JSX.Element | null {
       <span title="events per second">
         <b className="mono">{fmt(s.running && !s.idle ? s.eventsPerSec : 0)}</b> ev/s
       </span>
-      <span title="events shown / recorded on this timeline">
-        event <b className="mono" data-testid="event-count" data-count={s.view}>{fmt(s.view)}</b>
-        {s.recorded > s.view && <span className="dim"> / {fmt(s.recorded)}</span>}
+      <span title="the shown state is the state right after event #i (events are numbered from 0, as in the log, the timeline and the trace's i); then the events this timeline recorded">
+        {/* data-count: events shown (the state after event #data-count-1). */}
+        <b className="mono" data-testid="event-count" data-count={s.view}>
+          {s.view > 0 ? `#${fmt(s.view - 1)}` : '—'}
+        </b>
+        <span className="dim"> / {fmt(s.recorded)} events</span>
       </span>
       {s.inputsPending > 0 && <span className="dim">{s.inputsPending} input(s) waiting</span>}
       <span title="state hash: all guest memory (same as the CLI's --json hash)">

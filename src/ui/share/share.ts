@@ -145,7 +145,7 @@ function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection
     if (client.info !== info || s.selEvent !== event || s.selKey !== selKeyNow) return true;
     const v = client.views;
     if (!v || event >= Math.min(liveAt(v, 'recorded'), client.chunks.length * EVENT_CHUNK)) return false;
-    const touched = touchedBy(readEvent(client.chunks, event), v);
+    const touched = touchedBy(readEvent(client.chunks, event), v, client.chunks, Math.min(liveAt(v, 'recorded'), client.chunks.length * EVENT_CHUNK));
     // Selected the event last (its key is the key it touched): all of it; else the key chosen after it stands.
     if (touched.selKey === undefined || sameKey(touched.selKey, key)) s.selectEvent(event, { ...touched, selKey: key });
     return true;

@@ -30,13 +30,15 @@ export interface SelectionSlice {
   selDevice: { readonly guest: number; readonly index: number } | null;
   /** The selected event (event log). */
   selEvent: number | null;
+  /** Where the selected event's data went when no binding is involved, e.g. "→ Launcher (private key)". */
+  selNote: string | null;
   /** The address under the pointer: every panel highlights where it lives. */
   hover: GuestRange | null;
   selectKey(k: KeyRef | null): void;
   selectDma(d: { guest: number; gpa: number } | null): void;
   selectSection(s: GuestRange | null): void;
   selectDevice(d: { guest: number; index: number } | null): void;
-  selectEvent(index: number | null, touched?: Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selDevice' | 'selSection'>>): void;
+  selectEvent(index: number | null, touched?: Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selDevice' | 'selSection' | 'selNote'>>): void;
   setHover(h: GuestRange | null): void;
   clearSelection(): void;
 }
@@ -47,12 +49,13 @@ export const createSelectionSlice: StateCreator<SelectionSlice, [], [], Selectio
   selSection: null,
   selDevice: null,
   selEvent: null,
+  selNote: null,
   hover: null,
-  selectKey: (k) => set({ selKey: k, selDma: null, selSection: null }),
+  selectKey: (k) => set({ selKey: k, selDma: null, selSection: null, selNote: null }),
   selectDma: (d) => set({ selDma: d }),
   selectSection: (s) => set({ selSection: s }),
   selectDevice: (d) => set({ selDevice: d }),
-  selectEvent: (index, touched) => set({ selEvent: index, ...touched }),
+  selectEvent: (index, touched) => set({ selEvent: index, selNote: null, ...touched }),
   setHover: (h) => set({ hover: h }),
-  clearSelection: () => set({ selKey: null, selDma: null, selSection: null, selDevice: null, selEvent: null, hover: null }),
+  clearSelection: () => set({ selKey: null, selDma: null, selSection: null, selDevice: null, selEvent: null, selNote: null, hover: null }),
 });

@@ -1,6 +1,6 @@
 /**
  * The view slice of the UI store: theme, speed, which tab each area shows,
- * notices. Persisted nowhere; the URL carries only the preset.
+ * notices. Only the theme is persisted (localStorage); the URL carries the preset.
  */
 import type { StateCreator } from 'zustand';
 
@@ -32,15 +32,36 @@ export interface ViewSlice {
 
 const prefersLight = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches;
 
+/** The theme a person picked is remembered across reloads (issue #10); storage may be unavailable (private mode). */
+const THEME_KEY = 'lguest-lab.theme';
+function storedTheme(): Theme | null {
+  try {
+    const t = globalThis.localStorage?.getItem(THEME_KEY);
+    return t === 'dark' || t === 'light' ? t : null;
+  } catch {
+    return null;
+  }
+}
+function storeTheme(t: Theme): void {
+  try {
+    globalThis.localStorage?.setItem(THEME_KEY, t);
+  } catch {
+    /* not remembered: the page still switches */
+  }
+}
+
 export const createViewSlice: StateCreator<ViewSlice, [], [], ViewSlice> = (set) => ({
-  theme: prefersLight() ? 'light' : 'dark',
+  theme: storedTheme() ?? (prefersLight() ? 'light' : 'dark'),
   speed: 0,
   inspector: 'bytes',
   consoleGuest: 0,
   followLog: true,
   loadError: null,
   sourceName: '',
-  setTheme: (theme) => set({ theme }),
+  setTheme: (theme) => {
+    storeTheme(theme);
+    set({ theme });
+  },
   setSpeed: (speed) => set({ speed }),
   setInspector: (inspector) => set({ inspector }),
   setConsoleGuest: (consoleGuest) => set({ consoleGuest }),

@@ -4,7 +4,7 @@
  * coloured by kind, x = event index (what the scrubber and `seek` count).
  *
  *  - wheel or + / − zoom around the pointer, shift+wheel or a drag on the lanes pans, 0 or "fit" shows everything;
- *  - a click seeks to the events before the pointer (`api.seek(count)`); a drag on the
+ *  - a click on an event goes to the state right after it and selects it (pickEvent); a drag on the
  *    ruler or the cursor scrubs, with at most one seek in flight (the latest position wins);
  *  - inputs are marked where they landed (`api.inputs()`), the selected event is outlined.
  *
@@ -25,6 +25,7 @@ import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
 import { canvasHeight, drawTimeline, formatCount, GUTTER, laneHeight, readColors, RIGHT_PAD, RULER, type TimelineColors, xOfCount } from './timeline-render.ts';
 import { laneLabels, TIMELINE_CATEGORIES, TimelineSummary } from './timeline-summary.ts';
+import { pickEvent } from '../panels/events/use-pick-event.ts';
 import { useSharedView, useSimClient } from '../client/use-shared-view.ts';
 import './timeline.css';
 
@@ -238,7 +239,13 @@ class TimelineController {
     this.drag = null;
     if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
     this.canvas.style.cursor = '';
-    if (d.mode === 'press') this.seek(this.countAt(this.local(e).x));
+    if (d.mode === 'press') {
+      // A click on an event: the state right after it, and it selected (as a click in the log).
+      const { x, y } = this.local(e);
+      const i = this.eventAt(x, y);
+      if (i >= 0) void pickEvent(this.client, i);
+      else this.seek(this.countAt(x));
+    }
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -248,6 +255,19 @@ class TimelineController {
     else if (e.key === '0') this.showAll();
     else return;
     e.preventDefault();
+  }
+
+  /** The event under (x, y): the first of the hovered lane in that column, else the column's first event; -1 past the end. */
+  private eventAt(x: number, y: number): number {
+    const sum = this.summary;
+    const a = Math.max(0, Math.floor(this.start + (x - GUTTER) * this.perPx));
+    const b = Math.max(a + 1, Math.floor(this.start + (x + 1 - GUTTER) * this.perPx));
+    if (sum) {
+      const lane = Math.floor((y - RULER) / laneHeight(sum.lanes));
+      const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.chunks, lane, a, b) : -1;
+      if (i >= 0) return i;
+    }
+    return a < this.recorded ? a : -1;
   }
 
   /** What is under the pointer: the first event of the hovered lane in the hovered column. */
@@ -263,7 +283,7 @@ class TimelineController {
     const b = Math.max(a + 1, Math.floor(this.start + (h.x + 1 - GUTTER) * this.perPx));
     const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.chunks, lane, a, b) : -1;
     if (i < 0 || i >= this.client.chunks.length * EVENT_CHUNK) {
-      this.readout.textContent = a < this.recorded ? `event ${a.toLocaleString('en-US')}` : '';
+      this.readout.textContent = a < this.recorded ? `#${a.toLocaleString('en-US')}` : '';
       return;
     }
     const ev = readEvent(this.client.chunks, i);
@@ -448,6 +468,7 @@ export function Timeline(): React.JSX.Element {
         ref={box}
         tabIndex={0}
         data-testid="timeline"
+        role="group"
         aria-label="Timeline: click to show the state after that event; wheel or + and − to zoom, drag to pan, drag the ruler to scrub"
       >
         <canvas ref={canvas} style={{ height }} />

@@ -3,6 +3,10 @@
  * exactly the bytes the guest sent to key 0 (the Launcher's stdout, fetched
  * with api.console by the client loop), and what is typed goes to the
  * Launcher's console input path (api.typeInput). Fits its box on resize.
+ *
+ * Tab, Shift+Tab and Esc go to the guest (a shell needs them), so the way out
+ * is telnet's escape: Ctrl+] moves focus to the next panel (WCAG 2.1.2, no
+ * keyboard trap), as the terminal's label says.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { type ITheme, Terminal } from '@xterm/xterm';
@@ -21,6 +25,17 @@ const THEMES: Readonly<Record<Theme, ITheme>> = {
   dark: { background: '#0d1117', foreground: '#d6dde6', cursor: '#7ee787', selectionBackground: '#264f78' },
   light: { background: '#fbfbf8', foreground: '#1f2328', cursor: '#1a7f37', selectionBackground: '#b6d7ff' },
 };
+
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Focus the first focusable element after `from` (outside it) in document order, wrapping around. */
+export function focusAfter(from: Element): void {
+  const all = [...document.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((e) => !from.contains(e) && e.offsetParent !== null);
+  const next = all.find((e) => (from.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0) ?? all[0];
+  next?.focus();
+}
+
+const consoleLabel = (guest: number): string => `guest ${guest} console: keys go to the guest, Tab and Esc included; press Ctrl+] to leave to the next panel`;
 
 const decodeGuests = (v: FrameViews): { index: number; kernel: string }[] => v.info.guests.map((g) => ({ index: g.index, kernel: g.kernel }));
 
@@ -77,6 +92,15 @@ function GuestTerminal({ guest }: { guest: number }): React.JSX.Element {
     t.loadAddon(fit);
     t.open(el);
     term.current = t;
+    t.textarea?.setAttribute('aria-label', consoleLabel(guest));
+    t.attachCustomKeyEventHandler((e) => {
+      if (e.type === 'keydown' && e.ctrlKey && !e.altKey && !e.metaKey && (e.key === ']' || e.code === 'BracketRight')) {
+        e.preventDefault();
+        focusAfter(el);
+        return false;
+      }
+      return true;
+    });
     const refit = (): void => {
       if (el.offsetWidth > 0 && el.offsetHeight > 0) fit.fit();
     };
@@ -96,5 +120,5 @@ function GuestTerminal({ guest }: { guest: number }): React.JSX.Element {
   useEffect(() => {
     if (term.current) term.current.options.theme = THEMES[theme];
   }, [theme]);
-  return <div className="term-box" ref={box} data-testid="console" data-guest={guest} />;
+  return <div className="term-box" ref={box} data-testid="console" data-guest={guest} role="group" aria-label={consoleLabel(guest)} />;
 }

@@ -42,7 +42,7 @@ export function DeviceTable(): React.JSX.Element {
           struct lguest_device_desc[16] at the <Term id="descriptor-page">descriptor page</Term>
         </span>
       </h2>
-      <div className="panel-body">
+      <div className="panel-body" tabIndex={0} aria-label="Device descriptor table">
         {tables.map((t) => (
           <GuestDevices key={t.guest} guest={t.guest} kernel={t.kernel} state={t.state} rows={t.rows} />
         ))}

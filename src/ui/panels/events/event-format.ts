@@ -4,7 +4,8 @@
  * (eventToJson), so the log says what `--trace` says.
  */
 import { LHCALL_BIND_DMA, LHCALL_SEND_DMA, LHREQ_GETDMA, PAGE_SHIFT, PAGE_SIZE } from '../../../abi/constants.ts';
-import { EVENT_KIND_NAMES, EventKind, type SimEvent } from '../../../hw/events.ts';
+import { EVENT_KIND_NAMES, EventKind, readEvent, type SimEvent } from '../../../hw/events.ts';
+import { hexAlt } from '../../../base/printf.ts';
 import type { SelectionSlice } from '../../store/selection-slice.ts';
 import { type FrameViews } from '../../client/frame-views.ts';
 import { type BindingRow, decodeBindings } from '../../client/struct-decoders.ts';
@@ -27,11 +28,12 @@ const bindingOfKey = (v: FrameViews, guest: number, key: number): BindingRow | u
 /**
  * Who receives a send to `key` from `guest`: for a key in a shared page, the
  * most recent binding of the same futex key (object, offset) in another
- * guest (spec §2.2, §2.4); for a private key, the guest's own binding.
+ * guest (spec §2.2, §2.4). A private key has no receiver binding: the send
+ * goes to the Launcher (isPrivateKey) and never looks at bindings.
  */
 export function receiverOf(v: FrameViews, guest: number, key: number): BindingRow | undefined {
   const sp = v.guests[guest]?.sharedPages.get(key >>> PAGE_SHIFT);
-  if (!sp) return bindingOfKey(v, guest, key);
+  if (!sp) return undefined;
   const ident = sp.page * PAGE_SIZE + (key & (PAGE_SIZE - 1));
   let best: BindingRow | undefined;
   for (let g = 0; g < v.guests.length; g++) {
@@ -41,12 +43,34 @@ export function receiverOf(v: FrameViews, guest: number, key: number): BindingRo
   return best;
 }
 
-type Touched = Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selDevice' | 'selSection'>>;
+/**
+ * A key outside every shared page is a private futex key: SEND_DMA on it
+ * wakes the Launcher (read() returns the send) and never looks at bindings
+ * (spec §2.4 step 2, §7.2; v2.6.23 send_dma: `if (!(key.shared.offset & 1))`).
+ */
+export function isPrivateKey(v: FrameViews, guest: number, key: number): boolean {
+  return v.guests[guest]?.sharedPages.get(key >>> PAGE_SHIFT) === undefined;
+}
+
+/** "→ Launcher (private key)" and where the Launcher handled the send: its launcher_read and launcher_output events. */
+export function launcherRoute(chunks: readonly Uint32Array[], readable: number, ev: SimEvent, key: number, dma: number): string {
+  const found: string[] = [];
+  const limit = Math.min(readable, ev.index + 4096);
+  for (let i = ev.index; i < limit && found.length < 2; i++) {
+    const e = readEvent(chunks, i);
+    if (e.guest !== ev.guest || e.a !== key >>> 0 || e.b !== dma >>> 0) continue;
+    if (e.kind === EventKind.LAUNCHER_READ && found.length === 0) found.push(`launcher_read #${i}`);
+    else if (e.kind === EventKind.LAUNCHER_OUTPUT && found.length === 1) found.push(`launcher_output #${i}`);
+  }
+  return `guest ${ev.guest} key ${hexAlt(key)} → Launcher (private key)${found.length ? `: ${found.join(', ')}` : ''}`;
+}
+
+type Touched = Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selDevice' | 'selSection' | 'selNote'>>;
 
 const keyRef = (b: BindingRow | undefined): Touched => ({ selKey: b ? { guest: b.guest, key: b.key, dmas: b.dmas } : null });
 
 /** What an event touched, as a selection (bindings as they are in the shown state). */
-export function touchedBy(ev: SimEvent, v: FrameViews): Touched {
+export function touchedBy(ev: SimEvent, v: FrameViews, chunks: readonly Uint32Array[] = [], readable = 0): Touched {
   switch (ev.kind) {
     case EventKind.DMA:
       // guest=sender, a=receiver, d=receiver entry: select the receiving buffer.
@@ -55,13 +79,18 @@ export function touchedBy(ev: SimEvent, v: FrameViews): Touched {
       return { ...keyRef(receiverOf(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
     case EventKind.HCALL:
       if (ev.a === LHCALL_BIND_DMA) return { ...keyRef(bindingOfKey(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
-      if (ev.a === LHCALL_SEND_DMA) return { ...keyRef(receiverOf(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
+      if (ev.a === LHCALL_SEND_DMA) {
+        if (isPrivateKey(v, ev.guest, ev.b)) return { selKey: null, selDma: { guest: ev.guest, gpa: ev.c }, selSection: null, selNote: launcherRoute(chunks, readable, ev, ev.b, ev.c) };
+        return { ...keyRef(receiverOf(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
+      }
       return {};
     case EventKind.LAUNCHER_READ:
-      return { ...keyRef(bindingOfKey(v, ev.guest, ev.a)), selDma: { guest: ev.guest, gpa: ev.b }, selSection: null };
+      // The Launcher's side of a send: the sender's struct, never a binding (spec §2.4 step 2).
+      return { selKey: null, selDma: { guest: ev.guest, gpa: ev.b }, selSection: null, selNote: `guest ${ev.guest} key ${hexAlt(ev.a)} → Launcher (private key): read() returned the send` };
     case EventKind.LAUNCHER_OUTPUT:
       return {
-        ...keyRef(bindingOfKey(v, ev.guest, ev.a)),
+        selKey: null,
+        selNote: `guest ${ev.guest} key ${hexAlt(ev.a)} → Launcher (private key): its output handler wrote used_len ${ev.c}`,
         selDma: { guest: ev.guest, gpa: ev.b },
         selSection: null,
         ...(ev.d !== 0xffffffff ? { selDevice: { guest: ev.guest, index: ev.d } } : {}),

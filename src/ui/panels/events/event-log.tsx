@@ -3,7 +3,8 @@
  * virtual list (fixed row height; only the rows in view exist), so it stays
  * smooth at millions of events. Past what a browser can scroll in pixels the
  * scroll position maps to an event index proportionally. Clicking a row
- * selects the event and whatever it touched.
+ * (or Enter on it) goes to the state right after that event and selects it
+ * with whatever it touched, as a click on the timeline does (issue #10).
  */
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
@@ -109,7 +110,17 @@ export function EventLog(): React.JSX.Element {
         className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''} ${hot.includes(i) ? 'quiz-hot' : ''}`}
         style={{ height: ROW }}
         data-index={i}
+        role="button"
+        tabIndex={0}
+        title="Show the state right after this event (Enter)"
         onClick={() => pick(i)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            e.stopPropagation();
+            pick(i);
+          }
+        }}
       >
         <span className="ev-i">{i}</span>
         <span className="ev-t">{ev.time}</span>
@@ -130,7 +141,7 @@ export function EventLog(): React.JSX.Element {
           follow
         </button>
       </h2>
-      <div className="ev-scroller" ref={scroller} onScroll={onScroll}>
+      <div className="ev-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label="Event list (click or Enter on an event: show the state after it)">
         <div className="ev-spacer" style={{ height: total }}>
           <div className="ev-window" style={{ transform: `translateY(${top}px)` }}>
             {rows}

@@ -30,16 +30,16 @@ export function Inspector(): React.JSX.Element {
           </button>
         ))}
       </h2>
-      <div className="panel-body" hidden={tab !== 'block'} role="tabpanel">
+      <div className="panel-body" hidden={tab !== 'block'} role="tabpanel" tabIndex={0}>
         <BlockPage />
       </div>
-      <div className="panel-body" hidden={tab !== 'net'} role="tabpanel">
+      <div className="panel-body" hidden={tab !== 'net'} role="tabpanel" tabIndex={0}>
         <NetPage />
       </div>
-      <div className="panel-body" hidden={tab !== 'workbench'} role="tabpanel">
+      <div className="panel-body" hidden={tab !== 'workbench'} role="tabpanel" tabIndex={0}>
         <Workbench />
       </div>
-      <div className="panel-body" hidden={tab !== 'bytes'} role="tabpanel">
+      <div className="panel-body" hidden={tab !== 'bytes'} role="tabpanel" tabIndex={0}>
         <HexView />
       </div>
     </section>

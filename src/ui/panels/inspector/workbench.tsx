@@ -8,7 +8,7 @@ import type { ScriptView } from '../../../worker/api.ts';
 import { killReasons } from '../../client/event-digest.ts';
 import { type FrameViews, hex } from '../../client/frame-views.ts';
 import type { SimClient } from '../../client/sim-client.ts';
-import { useSharedView } from '../../client/use-shared-view.ts';
+import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
 
 interface ScriptRow {
   readonly guest: number;
@@ -61,6 +61,7 @@ function resultText(r: Record<string, unknown>): string {
 
 export function Workbench(): React.JSX.Element {
   const rows = useSharedView(decodeScripts, []);
+  const client = useSimClient();
   if (rows.length === 0) return <div className="placeholder">No scripted guest in this scenario. Open a scenario file with "kernel": "script" guests to step through hypercalls.</div>;
   return (
     <div className="workbench" data-testid="workbench">
@@ -68,6 +69,13 @@ export function Workbench(): React.JSX.Element {
         <div key={r.guest} className="script" data-guest={r.guest}>
           <div className="buffer-title">
             guest {r.guest} script {r.killed && <span className="tag bad">killed: {r.killed}</span>}
+            {/* Time travel by script step (issue #10): events until the step counter moves. */}
+            <button type="button" className="small" data-testid="script-prev" onClick={() => void client.api.stepScript(r.guest, 'prev')} title="Back to the previous script step">
+              ◂ step
+            </button>
+            <button type="button" className="small" data-testid="script-next" onClick={() => void client.api.stepScript(r.guest, 'next')} title="On to the next script step">
+              step ▸
+            </button>
           </div>
           {!r.script ? (
             <div className="dim">loading…</div>

@@ -46,6 +46,7 @@ function withFlash(client: SimClient, guest: number, rows: DmaRow[]): ShownDma[]
 export function DmaBuffer(): React.JSX.Element {
   const selKey = useUi((s) => s.selKey);
   const selDma = useUi((s) => s.selDma);
+  const selNote = useUi((s) => s.selNote);
   const decode = useCallback(
     (v: FrameViews, client: SimClient): BufferView => {
       if (selKey) {
@@ -81,6 +82,11 @@ export function DmaBuffer(): React.JSX.Element {
   }
   return (
     <div className="dma-buffer" data-testid="dma-buffer">
+      {selNote !== null && (
+        <div className="route" data-testid="dma-route">
+          {selNote}
+        </div>
+      )}
       <div className="buffer-title mono">{view.title}</div>
       {view.note && <div className="note">{view.note}</div>}
       {view.rows.map((r) => (
@@ -109,6 +115,13 @@ function DmaEntry(props: { guest: number; row: ShownDma; isNext: boolean; label:
       data-gpa={hex(row.gpa)}
       data-used-len={row.usedLen ?? ''}
       onClick={() => selectDma({ guest, gpa: row.gpa })}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+        e.preventDefault();
+        e.stopPropagation();
+        selectDma({ guest, gpa: row.gpa });
+      }}
     >
       <div className="dma-head">
         <span className="mono idx">{row.index >= 0 ? `[${row.index}]` : `${props.label}struct`}</span>

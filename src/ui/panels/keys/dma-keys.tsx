@@ -54,6 +54,15 @@ export function DmaKeys(): React.JSX.Element {
                 data-guest={b.guest}
                 className={`${selected ? 'selected' : ''} ${hot ? 'hot' : ''}`}
                 onClick={() => selectKey({ guest: b.guest, key: b.key, dmas: b.dmas })}
+                tabIndex={0}
+                aria-selected={selected}
+                onKeyDown={(e) => {
+                  // Operable by keyboard (WCAG 2.1.1): Enter or space selects the key, as a click does.
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  e.preventDefault();
+                  e.stopPropagation();
+                  selectKey({ guest: b.guest, key: b.key, dmas: b.dmas });
+                }}
                 onMouseEnter={() => setHover({ guest: b.guest, gpa: b.key, len: 1 })}
                 onMouseLeave={() => setHover(null)}
               >
