@@ -55,6 +55,8 @@ export const retainedMemory: Benchmark = {
     if (!m.consoleText(0).includes(`${pings} transmitted, ${pings} received`)) throw new Error('retained_memory: the flood did not complete');
     const after = retainedBytes();
     const events = m.events.count;
+    // A negative difference means the baseline still held freed buffers (they are released lazily).
+    if (after < before) throw new Error(`retained_memory: retained less after the run than before (${before} -> ${after} bytes); run it first or alone`);
     return {
       bytes_per_event: figure('bytes/event', [(after - before) / events]),
       retained_memory_workload: `net preset, 'ping 1 ${pings}': ${events} events, ${cps.count} checkpoints; retained ${Math.round((after - before) / 1e6)} MB (heap + array buffers after a full GC; one run)`,
