@@ -20,10 +20,17 @@ export interface Figure {
 /** A figure, or a note that says what was measured. */
 export type FigureValue = Figure | string;
 
-/** A lower bound a figure's median should reach (issue #6). */
-export interface Target {
-  readonly figure: string;
-  readonly atLeast: number;
+/** A bound a figure's median should reach (issue #6, #15): at least or at most. */
+export type Target = { readonly figure: string; readonly atLeast: number; readonly atMost?: undefined } | { readonly figure: string; readonly atMost: number; readonly atLeast?: undefined };
+
+/** Whether `value` meets target `t`. */
+export function targetMet(t: Target, value: number): boolean {
+  return t.atMost !== undefined ? value <= t.atMost : value >= t.atLeast;
+}
+
+/** The bound as text: ">= 0.33", "<= 4". */
+export function boundText(t: Target): string {
+  return t.atMost !== undefined ? `<= ${t.atMost}` : `>= ${t.atLeast}`;
 }
 
 export interface Benchmark {

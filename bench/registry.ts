@@ -9,5 +9,9 @@ import { simEvents } from './sim-events.ts';
 import { smallHypercalls } from './small-hypercalls.ts';
 import { timeTravel } from './time-travel.ts';
 import { linkBytes } from './link-bytes.ts';
+import { hashScale } from './hash-scale.ts';
+import { cliMemory } from './cli-memory.ts';
+import { retainedMemory } from './retained-memory.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes];
+// retained_memory first: its baseline must not hold other benchmarks' buffers (array buffers are freed lazily).
+export const BENCHMARKS: readonly Benchmark[] = [retainedMemory, dmaCopy, smallHypercalls, simEvents, timeTravel, linkBytes, hashScale, cliMemory];

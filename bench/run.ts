@@ -7,7 +7,7 @@
  *
  *   npm run -s bench [-- --table] [--only dma_copy,sim_events] [--runs N] [--quick] [--list]
  */
-import { isFigure, type FigureValue, type Target } from './benchmark.ts';
+import { boundText, isFigure, targetMet, type FigureValue, type Target } from './benchmark.ts';
 import { machineInfo } from './machine-info.ts';
 import type { SampleOptions } from './measure.ts';
 import { BENCHMARKS } from './registry.ts';
@@ -85,10 +85,14 @@ function main(argv: readonly string[]): number {
     Object.assign(figures, b.run(o.sample));
     targets.push(...b.targets);
   }
-  const met: Record<string, { at_least: number; median: number; met: boolean }> = {};
+  // Each target: the bound (as text, and as at_least / at_most), the figure's median (`value`, and
+  // `median` as before) and whether it is met (issue #15: bound, value, met).
+  const met: Record<string, { bound: string; at_least?: number; at_most?: number; value: number; median: number; met: boolean }> = {};
   for (const t of targets) {
     const f = figures[t.figure];
-    if (isFigure(f)) met[t.figure] = { at_least: t.atLeast, median: f.median, met: f.median >= t.atLeast };
+    if (!isFigure(f)) continue;
+    const side = t.atMost !== undefined ? { at_most: t.atMost } : { at_least: t.atLeast };
+    met[t.figure] = { bound: boundText(t), ...side, value: f.median, median: f.median, met: targetMet(t, f.median) };
   }
   const out = {
     ...figures,

@@ -1,5 +1,5 @@
 /** The readable table `npm run bench -- --table` writes to stderr (the JSON stays alone on stdout). */
-import { isFigure, type FigureValue, type Target } from './benchmark.ts';
+import { boundText, isFigure, targetMet, type FigureValue, type Target } from './benchmark.ts';
 
 const fmt = (x: number): string => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(x));
 
@@ -12,7 +12,7 @@ export function renderTable(figures: Readonly<Record<string, FigureValue>>, targ
       continue;
     }
     const t = targets.find((x) => x.figure === name);
-    const target = t ? `>= ${fmt(t.atLeast)} ${v.median >= t.atLeast ? 'met' : 'NOT met'}` : '';
+    const target = t ? `${boundText(t)} ${targetMet(t, v.median) ? 'met' : 'NOT met'}` : '';
     rows.push([name, fmt(v.median), `${fmt(v.iqr[0])}..${fmt(v.iqr[1])}`, `${fmt(v.min)}..${fmt(v.max)}`, v.unit, target]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -24,6 +24,7 @@ import { machineInfo } from '../machine-info.ts';
 import { cpuBusy, sampleCpuBusy, type CpuShare } from './cpu-load.ts';
 import { frameStats, type FrameStats } from './frame-stats.ts';
 import { buildAndServe, jsGzipSizes } from './serve.ts';
+import { memoryCurve, type MemoryCurve } from './memory-curve.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** STACK.md: the launch that works for Debian's Chromium here. */
@@ -37,15 +38,17 @@ interface Options {
   readonly coldRuns: number;
   readonly idleSeconds: number;
   readonly floorSeconds: number;
+  /** Minutes of flood to sample memory over (0: skip, the default). */
+  readonly memoryMinutes: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o = { seconds: 10, coldRuns: 5, idleSeconds: 5, floorSeconds: 5 };
+  const o = { seconds: 10, coldRuns: 5, idleSeconds: 5, floorSeconds: 5, memoryMinutes: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const n = Number(argv[i + 1]);
-    const key = a === '--seconds' ? 'seconds' : a === '--cold-runs' ? 'coldRuns' : a === '--idle-seconds' ? 'idleSeconds' : a === '--floor-seconds' ? 'floorSeconds' : null;
-    if (key === null || !Number.isFinite(n) || n < 0 || n > 600) throw new Error(`${a}: unknown option or bad value; usage: bench/ui/run.ts [--seconds N] [--cold-runs N] [--idle-seconds N] [--floor-seconds N]`);
+    const key = a === '--seconds' ? 'seconds' : a === '--cold-runs' ? 'coldRuns' : a === '--idle-seconds' ? 'idleSeconds' : a === '--floor-seconds' ? 'floorSeconds' : a === '--memory-minutes' ? 'memoryMinutes' : null;
+    if (key === null || !Number.isFinite(n) || n < 0 || n > 600) throw new Error(`${a}: unknown option or bad value; usage: bench/ui/run.ts [--seconds N] [--cold-runs N] [--idle-seconds N] [--floor-seconds N] [--memory-minutes N]`);
     o[key] = n;
     i++;
   }
@@ -170,6 +173,9 @@ async function typeInto(page: Page, guest: number, line: string): Promise<void> 
   await page.keyboard.press('Enter');
 }
 
+/** A target: at most `bound` (issue #15: bound, value, met). */
+const atMost = (bound: number, value: number): { bound: string; at_most: number; value: number; met: boolean } => ({ bound: `<= ${bound}`, at_most: bound, value, met: value <= bound });
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -198,6 +204,7 @@ async function main(): Promise<void> {
     let idleCpu: CpuShare | null = null;
     let panelInfo: { visible: string[]; hidden: string[] };
     let isolated: boolean;
+    let memory: MemoryCurve | null = null;
     try {
       const page = ctx.pages()[0] ?? (await ctx.newPage());
       await page.goto(`${served.url}/?preset=net`);
@@ -220,6 +227,8 @@ async function main(): Promise<void> {
       flood = frameStats(run.starts);
       floodRate = Math.round((run.events * 1000) / run.wallMs);
       floodCpu = run.cpuBusy;
+      // Opt-in: the flood runs on, and the page's memory (page + worker) is sampled once a minute.
+      if (o.memoryMinutes > 0) memory = await memoryCurve(page, o.memoryMinutes, () => eventCount(page));
       await page.keyboard.press('Control+C');
     } finally {
       await ctx.close();
@@ -227,18 +236,27 @@ async function main(): Promise<void> {
 
     const floor = o.floorSeconds > 0 ? await blankFloor(browser, served.url, o.floorSeconds * 1000) : null;
     const coldMs = Math.round(median(cold));
+    const overFloor = floor ? Math.round((flood.p95 - floor.p95) * 100) / 100 : null;
+    const missedShare = flood.frames > 0 ? Math.round((flood.missed / flood.frames) * 10000) / 10000 : 1;
     const out = {
       frame_ms_p50: flood.p50,
       frame_ms_p95: flood.p95,
       frame_ms_p95_floor: floor ? floor.p95 : null,
-      frame_ms_p95_over_floor: floor ? Math.round((flood.p95 - floor.p95) * 100) / 100 : null,
+      frame_ms_p95_over_floor: overFloor,
       cold_load_ms: coldMs,
       js_gzip_kb: js.total_kb,
+      frame_missed_share: missedShare,
+      // The absolute p95 <= 16.7 ms is below what this headless Chromium's frame clock can show
+      // (the floor's p95 is ~16.9): the frames target is the p95 over the floor and missed frames (issue #15).
       targets: {
-        frame_ms_p95: { at_most: 16.7, value: flood.p95, met: flood.p95 <= 16.7 },
-        cold_load_ms: { at_most: 1000, value: coldMs, met: coldMs <= 1000 },
-        js_gzip_kb: { at_most: 250, value: js.total_kb, met: js.total_kb <= 250 },
+        ...(overFloor !== null ? { frame_ms_p95_over_floor: atMost(0.5, overFloor) } : {}),
+        frame_missed_share: atMost(0.005, missedShare),
+        cold_load_ms: atMost(1000, coldMs),
+        js_gzip_kb: atMost(250, js.total_kb),
+        ...(memory ? { memory_end_mb: atMost(1024, memory.end_mb) } : {}),
+        ...(memory && memory.max_growth_mb_per_min_after_first !== null ? { memory_growth_mb_per_min_after_first: atMost(50, memory.max_growth_mb_per_min_after_first) } : {}),
       },
+      memory: memory ? { ...memory, workload: 'the flood window\'s `ping -f 1` running on; performance.measureUserAgentSpecificMemory() at the start and once a minute', minutes: o.memoryMinutes } : null,
       flood: { ...flood, workload: 'net preset, guest 0 `ping -f 1`, speed max', sim_events_per_s: floodRate, cpu_busy: floodCpu, seconds: o.seconds },
       floor: floor ? { ...floor, workload: 'a blank cross-origin isolated page (one div), same browser and viewport', seconds: o.floorSeconds } : null,
       idle: idle ? { ...idle, workload: 'net preset booted, nothing running', cpu_busy: idleCpu, seconds: o.idleSeconds } : null,

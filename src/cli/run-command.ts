@@ -15,8 +15,8 @@ import { EventKind } from '../hw/events.ts';
 import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
 import { MAX_DISK_BYTES, MAX_SCENARIO_CHARS, parseScenario, validateScenario, type Scenario } from '../scenario/scenario.ts';
 import { summarize } from '../machine/summary.ts';
-import { jsonLinesParts } from '../trace/jsonl.ts';
-import { chromeTraceParts } from '../trace/chrome-trace.ts';
+import { jsonLinesText } from '../trace/jsonl.ts';
+import { ChromeTraceStream } from '../trace/chrome-trace.ts';
 import { EXIT_OK, EXIT_USAGE, FileRefused, printGuestBytes, unescapeInput, type CliIo, type OutputFile } from './cli-io.ts';
 
 export const RUN_USAGE =
@@ -254,23 +254,66 @@ export function runCommand(args: readonly string[], io: CliIo): number {
   }
   const m = new Machine(s.value);
   const printer = o.json ? null : new ConsolePrinter(m, io);
-  const stopped = runWithInputs(m, o.types, o.steps, () => printer?.flush(), o.maxEvents);
-  printer?.flush();
-  if (stopped === 'max-events') io.stderr(budgetLine(o.maxEvents));
+  // The CLI keeps no event log it will not read (issue #15): the printer reads each event once,
+  // right after its quantum, and --trace is written as the run goes; events behind both are let go.
+  let stopped: StopReason = 'idle';
   if (o.trace !== undefined) {
-    const parts = o.traceFormat === 'chrome' ? chromeTraceParts(m.events) : jsonLinesParts(m.events);
+    const trace = tracedRun(m, o, printer);
     try {
-      if (out) for (const part of parts) out.write(part);
-      else io.writeFile(o.trace, parts);
+      if (out) {
+        for (let r = trace.next(); ; r = trace.next()) {
+          if (r.done) {
+            stopped = r.value;
+            break;
+          }
+          out.write(r.value);
+        }
+      } else
+        io.writeFile(
+          o.trace,
+          (function* (): Generator<string> {
+            stopped = yield* trace;
+          })(),
+        );
     } catch (e) {
       io.stderr(`--trace ${e instanceof Error ? e.message : String(e)}\n`);
       return EXIT_USAGE;
     } finally {
       out?.close();
     }
+  } else {
+    stopped = runWithInputs(m, o.types, o.steps, () => (printer?.flush(), m.events.discardBefore(m.events.count)), o.maxEvents);
+    printer?.flush();
   }
+  if (stopped === 'max-events') io.stderr(budgetLine(o.maxEvents));
   if (o.json) io.stdout(JSON.stringify({ ...summarize(m), stopped }, null, 2) + '\n');
   return EXIT_OK;
+}
+
+/** Events per streamed trace piece. */
+const TRACE_PART = 8192;
+
+/** Run the machine, yielding the trace in pieces as events are recorded, then the end of it; streamed events are discarded. */
+function* tracedRun(m: Machine, o: RunOptions, printer: ConsolePrinter | null): Generator<string, StopReason> {
+  const chrome = o.traceFormat === 'chrome' ? new ChromeTraceStream() : null;
+  let done = 0;
+  const drain = (): string => {
+    const to = m.events.count;
+    const text = chrome ? chrome.events(m.events, done, to) : jsonLinesText(m.events, done, to);
+    done = to;
+    m.events.discardBefore(done);
+    return text;
+  };
+  if (chrome) yield chrome.head();
+  const steps = runSteps(m, o.types, o.steps, o.maxEvents);
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) {
+    printer?.flush();
+    if (m.events.count - done >= TRACE_PART) yield drain();
+  }
+  printer?.flush();
+  yield drain() + (chrome ? chrome.end() : '');
+  return r.value;
 }
 
 /**
@@ -279,22 +322,31 @@ export function runCommand(args: readonly string[], io: CliIo): number {
  * budget, stop when it is spent; at `maxEvents` events, stop (issue #11).
  */
 export function runWithInputs(m: Machine, types: readonly string[], budget: number | undefined, onProgress: () => void, maxEvents = DEFAULT_MAX_EVENTS): StopReason {
+  const steps = runSteps(m, types, budget, maxEvents);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    onProgress();
+  }
+}
+
+/** runWithInputs as a generator: yields after each quantum, returns why it stopped. */
+export function* runSteps(m: Machine, types: readonly string[], budget: number | undefined, maxEvents = DEFAULT_MAX_EVENTS): Generator<void, StopReason> {
   let left = budget ?? Number.POSITIVE_INFINITY;
   const ev = m.events;
-  const settle = (): StopReason | null => {
+  function* settle(): Generator<void, StopReason | null> {
     while (left > 0) {
       if (ev.count >= maxEvents) return 'max-events';
       if (!m.step()) return null;
       left--;
-      onProgress();
+      yield;
     }
     return 'steps';
-  };
-  let r = settle();
+  }
+  let r = yield* settle();
   for (const t of types) {
     if (r !== null) return r;
     m.typeInput(0, t);
-    r = settle();
+    r = yield* settle();
   }
   return r ?? 'idle';
 }

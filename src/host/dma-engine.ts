@@ -68,16 +68,17 @@ export function bindDma(host: Host, g: Lguest, key: number, dmas: number, packed
  */
 export function sendDma(host: Host, g: Lguest, key: number, udma: number): void {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const fk = host.futexKey(g, key);
-    if (!fk) {
+    // host.futexKey, without building the key record (this is the hot path of every send).
+    if (!host.keyOk(g, key)) {
       host.kill(g, 'bad sending DMA key');
       return;
     }
-    if (fk.shared === 0) {
+    const m = g.mem.sharedAt(key);
+    if (m === undefined) {
       g.pendingDma = { dma: asGpa(udma >>> 0), key: asGpa(key >>> 0) };
       return;
     }
-    const list = host.keyIndex.get(host.keyId(g, fk));
+    const list = host.sharedBindings(1 + m.object.id, m.page * PAGE_SIZE + (key & (PAGE_SIZE - 1)));
     if (!list) return; // §7.4: nobody bound it: no copy, no irq, used_len stays as the guest left it.
     let full = false;
     let found = false;

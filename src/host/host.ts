@@ -108,10 +108,39 @@ export class Host {
    * other key is private to this guest.
    */
   futexKey(g: Lguest, key: number): FutexKey | null {
-    if (key % 4 !== 0 || key < 0 || key + 4 > g.mem.top) return null;
+    if (!this.keyOk(g, key)) return null;
     const m = g.mem.sharedAt(key);
     if (!m) return { shared: 0, ident: key };
     return { shared: 1 + m.object.id, ident: m.page * PAGE_SIZE + (key & (PAGE_SIZE - 1)) };
+  }
+
+  /** get_futex_key()'s own test: 4-byte aligned and inside mapped guest memory. */
+  keyOk(g: Lguest, key: number): boolean {
+    return key % 4 === 0 && key >= 0 && key + 4 <= g.mem.top;
+  }
+
+  /**
+   * keyIndex.get(keyId of the shared key (shared, ident)), remembering the
+   * last answer: a flood sends to one key over and over, and building the
+   * key's identity (a number beyond the small-integer range, so a heap
+   * number) and hashing it costs more than the rest of the key handling.
+   * Every change of keyIndex's entries forgets it; the lists themselves
+   * change in place, so a remembered list stays current.
+   */
+  sharedBindings(shared: number, ident: number): number[] | undefined {
+    if (shared === this.lastShared && ident === this.lastIdent) return this.lastList;
+    const list = this.keyIndex.get(-(shared * 0x1_0000_0000 + ident) - 1);
+    this.lastShared = shared;
+    this.lastIdent = ident;
+    this.lastList = list;
+    return list;
+  }
+  private lastShared = 0;
+  private lastIdent = 0;
+  private lastList: number[] | undefined = undefined;
+  private forgetLastKey(): void {
+    this.lastShared = 0;
+    this.lastList = undefined;
   }
 
   /** One number per key identity; private keys include the guest so they never match another guest's. */
@@ -130,7 +159,10 @@ export class Host {
     const ref = g.index * LGUEST_MAX_DMA + slot;
     const list = this.keyIndex.get(id);
     if (list) list.unshift(ref);
-    else this.keyIndex.set(id, [ref]);
+    else {
+      this.keyIndex.set(id, [ref]);
+      this.forgetLastKey();
+    }
   }
 
   unbindSlot(g: Lguest, slot: number): void {
@@ -141,7 +173,10 @@ export class Host {
     if (list) {
       const at = list.indexOf(ref);
       if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) this.keyIndex.delete(id);
+      if (list.length === 0) {
+        this.keyIndex.delete(id);
+        this.forgetLastKey();
+      }
     }
     g.bindings.fill(0, base, base + BINDING_WORDS);
   }
@@ -161,6 +196,7 @@ export class Host {
 
   rebuildKeyIndex(): void {
     this.keyIndex.clear();
+    this.forgetLastKey();
     const all: { g: Lguest; slot: number; seq: number }[] = [];
     for (const g of this.guests) {
       if (!g) continue;

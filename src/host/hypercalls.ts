@@ -59,6 +59,14 @@ export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx:
     host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
     return eax;
   }
+  // The common case: nothing queued in the async ring and nothing pending. do_hypercalls() then runs
+  // the direct call at once, exactly what resumeHypercall would do after an empty ring, without
+  // parking the registers in a pendingHcall record first (one allocation per hypercall).
+  if (g.pendingHcall === null && g.pendingDma === null && g.dead === null && g.mem.u8(g.lguestData + host.dataOff.hcallStatus + g.nextHcall) === 0xff) {
+    const eax = doHcall(host, g, call, edx, ebx, ecx);
+    host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+    return eax;
+  }
   g.pendingHcall = { call, edx, ebx, ecx };
   return resumeHypercall(host, g);
 }

@@ -91,7 +91,11 @@ export class Lguest {
     alloc: Allocator,
   ) {
     this.bindings = new Uint32Array(alloc(LGUEST_MAX_DMA * BINDING_WORDS * 4));
+    this.limitBytes = mem.pfnLimit * PAGE_SIZE;
   }
+
+  /** pfn_limit in bytes, for addressOk. */
+  private readonly limitBytes: number;
 
   get pfnLimit(): number {
     return this.mem.pfnLimit;
@@ -142,6 +146,7 @@ export class Lguest {
    */
   addressOk(addr: number, len: number): boolean {
     const end = addr + len;
-    return end <= 0xffffffff && Math.floor(end / PAGE_SIZE) < this.mem.pfnLimit;
+    // floor(end / PAGE_SIZE) < pfn_limit  <=>  end < pfn_limit * PAGE_SIZE (pfn_limit is whole): no division.
+    return end <= 0xffffffff && end < this.limitBytes;
   }
 }

@@ -113,6 +113,8 @@ export class StopAtEvent extends Error {
 /** Events per storage chunk (2 MiB of words): chunks never move, so the UI can hold them. */
 export const EVENT_CHUNK = 65536;
 const CHUNK_SHIFT = 16;
+/** What a discarded chunk's slot holds (its storage went to a newer chunk). */
+const DISCARDED = new Uint32Array(0);
 
 export class EventLog {
   /** Fixed-size chunks of records; a chunk, once allocated, is never reallocated. */
@@ -143,13 +145,11 @@ export class EventLog {
 
   push(kind: EventKind, guest: number, time: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
     const n = this.n;
-    const ci = n >>> CHUNK_SHIFT;
-    let w = this.chunks[ci];
-    if (w === undefined) {
-      w = new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4));
-      this.chunks.push(w);
-    }
-    const at = (n & (EVENT_CHUNK - 1)) * EVENT_WORDS;
+    // The chunk being filled and the next record's word offset are kept, so a push is the stores
+    // and a compare (the hot path records ~4 events per hypercall round).
+    let at = this.at;
+    if (at >= this.atEnd) at = this.seat(n);
+    const w = this.w;
     w[at + EV.kind] = kind;
     w[at + EV.guest] = guest;
     w[at + EV.time] = time;
@@ -158,13 +158,61 @@ export class EventLog {
     w[at + EV.c] = c;
     w[at + EV.d] = d;
     w[at + EV.e] = e;
+    this.at = at + EVENT_WORDS;
     this.n = n + 1;
     if (this.n > this.recorded) this.recorded = this.n;
     if (this.n === this.stopAfter) throw new StopAtEvent(n);
   }
 
+  /** The chunk being filled; `at` is the next record's word offset in it, `atEnd` the chunk's end. */
+  private w: Uint32Array = new Uint32Array(0);
+  private at = 0;
+  private atEnd = 0;
+
+  /** Make record `n`'s chunk the current one (allocating it the first time); returns its word offset. */
+  private seat(n: number): number {
+    const ci = n >>> CHUNK_SHIFT;
+    if (ci < this.dropped) throw new RangeError(`event ${n} was discarded (first kept: ${this.first})`);
+    let w = this.chunks[ci];
+    while (w === undefined) {
+      // A chunk wholly below discardBefore's mark is reused rather than a new one allocated.
+      const d = this.dropped;
+      if (d < this.keepFrom >>> CHUNK_SHIFT && d < this.chunks.length) {
+        this.chunks.push(this.chunks[d]);
+        this.chunks[d] = DISCARDED;
+        this.dropped = d + 1;
+      } else this.chunks.push(new Uint32Array(this.alloc(EVENT_CHUNK * EVENT_WORDS * 4)));
+      w = this.chunks[ci];
+    }
+    this.w = w;
+    this.atEnd = EVENT_CHUNK * EVENT_WORDS;
+    this.at = (n & (EVENT_CHUNK - 1)) * EVENT_WORDS;
+    return this.at;
+  }
+
   get(index: number): SimEvent {
+    if (index < this.first) throw new RangeError(`event ${index} was discarded (first kept: ${this.first})`);
     return readEvent(this.chunks, index);
+  }
+
+  /** Chunks before this one were discarded (their storage reused). */
+  private dropped = 0;
+  /** discardBefore's mark: events below it are not needed any more. */
+  private keepFrom = 0;
+
+  /** The first event still stored: 0 unless discardBefore let older ones go. */
+  get first(): number {
+    return this.dropped * EVENT_CHUNK;
+  }
+
+  /**
+   * Nobody will read the events before `index` again (the CLI without a
+   * trace, or once it has streamed them: issue #15): their chunks may be
+   * reused, so the log holds about one chunk instead of all of history.
+   * The count, the strings and everything after `index` stay.
+   */
+  discardBefore(index: number): void {
+    this.keepFrom = Math.max(this.keepFrom, Math.min(index, this.n));
   }
 
   /**
@@ -174,7 +222,9 @@ export class EventLog {
    */
   setCount(count: number): void {
     if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
+    if (count < this.keepFrom) throw new RangeError(`event ${count} was discarded (kept from ${this.keepFrom})`);
     this.n = count;
+    this.atEnd = 0; // the next push finds its chunk again
   }
 
   /** The timeline forked here: what was recorded beyond the current count is gone. */

@@ -13,7 +13,7 @@
  * shows the state at N; to run on, `resume` restores and re-runs to a quantum
  * boundary.
  */
-import { PAGE_SIZE } from '../abi/constants.ts';
+import { PAGE_SIZE, SECTOR_SIZE } from '../abi/constants.ts';
 import { StopAtEvent } from '../hw/events.ts';
 import type { Machine, MachineState } from './machine.ts';
 
@@ -23,15 +23,23 @@ interface PageVersion {
   readonly data: Uint8Array | null;
 }
 
-/** Versions of the pages of one memory region (a guest's private block or a shared object). */
+/**
+ * Versions of the units of one region: the pages of a guest's private block
+ * or a shared object, or the sectors of a disk (so a checkpoint holds only
+ * the sectors written since the last one, issue #15).
+ */
 class RegionHistory {
   private readonly versions: (PageVersion[] | undefined)[];
-  /** Pages captured by each checkpoint. */
+  /** Units captured by each checkpoint. */
   private readonly deltas: number[][] = [];
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly dirty: Uint8Array,
+    /** The state hash's marks (src/hw/memory-hash.ts): a restored page is written too. Disks: null. */
+    private readonly stale: Uint8Array | null,
+    /** Bytes per unit: a page, or a disk sector. */
+    private readonly unit = PAGE_SIZE,
   ) {
     this.versions = new Array(dirty.length);
   }
@@ -43,7 +51,7 @@ class RegionHistory {
       if (d[p] === 0) continue;
       d[p] = 0;
       pages.push(p);
-      const src = this.bytes.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+      const src = this.bytes.subarray(p * this.unit, (p + 1) * this.unit);
       const data = isZero(src) ? null : src.slice();
       (this.versions[p] ??= []).push({ cp, data });
     }
@@ -58,10 +66,11 @@ class RegionHistory {
     for (let k = Math.min(from, to) + 1; k <= Math.max(from, to); k++) for (const p of this.deltas[k] ?? []) touched.add(p);
     for (const p of touched) {
       const v = this.versionAt(p, to);
-      const dst = this.bytes.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+      const dst = this.bytes.subarray(p * this.unit, (p + 1) * this.unit);
       if (v && v.data) dst.set(v.data);
       else dst.fill(0);
       d[p] = 0;
+      if (this.stale) this.stale[p] = 1;
     }
   }
 
@@ -101,6 +110,13 @@ class RegionHistory {
     for (const l of this.versions) if (l) n += l.length;
     return n;
   }
+
+  /** Bytes of unit contents held (all-zero units hold none). */
+  get bytesStored(): number {
+    let n = 0;
+    for (const l of this.versions) if (l) for (const v of l) n += v.data?.length ?? 0;
+    return n;
+  }
 }
 
 function isZero(b: Uint8Array): boolean {
@@ -111,12 +127,13 @@ function isZero(b: Uint8Array): boolean {
 
 interface Checkpoint {
   readonly state: MachineState;
-  readonly disks: { stamp: number; data: Uint8Array }[];
 }
 
 export class Checkpoints {
   private readonly cps: Checkpoint[] = [];
   private readonly regions: RegionHistory[];
+  /** Each disk's sectors (block devices, guest by guest). */
+  private readonly disks: RegionHistory[];
   /** The checkpoint the machine's memory currently derives from. */
   private base = 0;
 
@@ -126,9 +143,10 @@ export class Checkpoints {
     readonly interval = 16384,
   ) {
     this.regions = [
-      ...machine.launchers.map((L) => new RegionHistory(L.memory.bytes, L.memory.dirty)),
-      ...machine.sharedObjects.map((o) => new RegionHistory(o.bytes, o.dirty)),
+      ...machine.launchers.map((L) => new RegionHistory(L.memory.bytes, L.memory.dirty, L.memory.stale)),
+      ...machine.sharedObjects.map((o) => new RegionHistory(o.bytes, o.dirty, o.stale)),
     ];
+    this.disks = machine.blockDevices().map((d) => new RegionHistory(d.disk, d.written, null, SECTOR_SIZE));
     this.take();
   }
 
@@ -146,21 +164,12 @@ export class Checkpoints {
     return this.cps.map((c) => c.state.count);
   }
 
-  private disks(): { stamp: number; data: Uint8Array }[] {
-    const out: { stamp: number; data: Uint8Array }[] = [];
-    const prev = this.cps[this.cps.length - 1]?.disks;
-    for (const d of this.machine.blockDevices()) {
-      const p = prev?.[out.length];
-      out.push(p && p.stamp === d.stamp ? p : { stamp: d.stamp, data: d.disk.slice() });
-    }
-    return out;
-  }
-
   /** Take a checkpoint now (the machine must be at a quantum boundary). */
   private take(): void {
     const cp = this.cps.length;
     for (const r of this.regions) r.capture(cp);
-    this.cps.push({ state: this.machine.captureState(), disks: this.disks() });
+    for (const r of this.disks) r.capture(cp);
+    this.cps.push({ state: this.machine.captureState() });
     this.base = cp;
   }
 
@@ -184,6 +193,7 @@ export class Checkpoints {
         // Re-running recorded history: the pages written since `base` are exactly checkpoint
         // next's, with the same contents (deterministic), so memory now *is* checkpoint next.
         for (const r of this.regions) r.clearDirty();
+        for (const r of this.disks) r.clearDirty();
         this.base = next;
       }
       return;
@@ -194,21 +204,15 @@ export class Checkpoints {
   /** The timeline forks at the current point: checkpoints after `base` are no longer this timeline's. */
   fork(): void {
     for (const r of this.regions) r.dropAfter(this.base);
+    for (const r of this.disks) r.dropAfter(this.base);
     this.cps.length = this.base + 1;
     this.machine.events.forget();
   }
 
   private restoreTo(cp: number): void {
     for (const r of this.regions) r.restore(this.base, cp);
-    const c = this.cps[cp];
-    this.machine.restoreState(c.state);
-    this.machine.blockDevices().forEach((d, i) => {
-      const s = c.disks[i];
-      if (d.stamp !== s.stamp) {
-        d.disk.set(s.data);
-        d.stamp = s.stamp;
-      }
-    });
+    for (const r of this.disks) r.restore(this.base, cp);
+    this.machine.restoreState(this.cps[cp].state);
     this.base = cp;
   }
 
@@ -268,5 +272,10 @@ export class Checkpoints {
   /** Pages held by all checkpoints (for the benchmark's memory figure). */
   get pagesStored(): number {
     return this.regions.reduce((n, r) => n + r.pagesStored, 0);
+  }
+
+  /** Bytes of disk sectors held by all checkpoints (the first holds each disk's non-zero sectors). */
+  get diskBytesStored(): number {
+    return this.disks.reduce((n, r) => n + r.bytesStored, 0);
   }
 }

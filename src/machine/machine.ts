@@ -32,9 +32,9 @@ import type { GuestCpu, GuestProgram } from '../hw/cpu.ts';
 import { createProgram } from './programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from '../scenario/scenario.ts';
 import { diskImage } from '../scenario/disk-image.ts';
-import { hashBytes, type HashState, hashInit, hashHex } from '../base/hash.ts';
 import { asTick } from '../base/units.ts';
 import type { MachineState } from './state.ts';
+import { MemoryHash, type HashRegion } from '../hw/memory-hash.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
@@ -325,11 +325,15 @@ export class Machine {
 
   /** Digest of all guest memory (private blocks in guest order, then shared objects). */
   hash(): string {
-    const h: HashState = hashInit();
-    for (const L of this.launchers) hashBytes(h, L.memory.bytes);
-    for (const o of this.sharedObjects) hashBytes(h, o.bytes);
-    return hashHex(h);
+    // Kept up to date over the pages written since the last call: src/hw/memory-hash.ts.
+    return (this.memoryHash ??= new MemoryHash(this.hashRegions())).hex();
   }
+
+  /** The regions hash() covers, in its order (fullHash(regions) is the definition). */
+  hashRegions(): HashRegion[] {
+    return [...this.launchers.map((L) => L.memory), ...this.sharedObjects];
+  }
+  private memoryHash: MemoryHash | null = null;
 
   /**
    * Everything but memory pages and disks, as plain data (checkpoints.ts

@@ -74,24 +74,52 @@ export function toChromeTrace(log: EventLog): { traceEvents: ChromeEvent[]; disp
 }
 
 /**
+ * The document of toChromeTrace, written as the events come (the CLI's
+ * streamed `--trace`, issue #15): `head()`, then `events(log, from, to)` for
+ * consecutive ranges, then `end()`. Concatenated, the pieces are exactly
+ * JSON.stringify(toChromeTrace(log)).
+ */
+export class ChromeTraceStream {
+  private readonly guests = new Set<number>();
+
+  head(): string {
+    return `{"traceEvents":[${HEAD.map((e) => JSON.stringify(e)).join(',')}`;
+  }
+
+  events(log: EventLog, from: number, to: number): string {
+    let part = '';
+    for (let i = from; i < to; i++) {
+      const ev = log.get(i);
+      if (ev.guest !== 0xffffffff) this.guests.add(ev.guest);
+      part += `,${JSON.stringify(instantOf(ev, log.strings))}`;
+    }
+    return part;
+  }
+
+  end(): string {
+    let part = '';
+    for (const e of tailOf(this.guests)) part += `,${JSON.stringify(e)}`;
+    return `${part}],"displayTimeUnit":"ns"}`;
+  }
+}
+
+/**
  * The same document as JSON.stringify(toChromeTrace(log)), as a run of text
  * pieces of about `eventsPerPart` events each, so a million-event export is
  * never one object graph or one ~200 MB string (the page saves the pieces as
  * one Blob). Concatenated, they parse to exactly toChromeTrace(log).
  */
 export function* chromeTraceParts(log: EventLog, eventsPerPart = 8192, to = log.count): Generator<string> {
-  const guests = new Set<number>();
-  let part = `{"traceEvents":[${HEAD.map((e) => JSON.stringify(e)).join(',')}`;
+  const stream = new ChromeTraceStream();
+  let part = stream.head();
   // `to` may reach past the shown count up to what the timeline recorded (an export of "everything").
-  for (let i = 0; i < to; i++) {
-    const ev = log.get(i);
-    if (ev.guest !== 0xffffffff) guests.add(ev.guest);
-    part += `,${JSON.stringify(instantOf(ev, log.strings))}`;
-    if ((i + 1) % eventsPerPart === 0) {
+  for (let from = 0; from < to; from += eventsPerPart) {
+    const end = Math.min(to, from + eventsPerPart);
+    part += stream.events(log, from, end);
+    if (end % eventsPerPart === 0) {
       yield part;
       part = '';
     }
   }
-  for (const e of tailOf(guests)) part += `,${JSON.stringify(e)}`;
-  yield `${part}],"displayTimeUnit":"ns"}`;
+  yield part + stream.end();
 }

@@ -11,11 +11,14 @@ export function toJsonLines(log: EventLog): string {
   return out;
 }
 
+/** The lines of events [from, to), each ending in a newline (a piece of a streamed trace). */
+export function jsonLinesText(log: EventLog, from: number, to: number): string {
+  let out = '';
+  for (const line of jsonLines(log, from, to)) out += line + '\n';
+  return out;
+}
+
 /** toJsonLines(log) in pieces of `linesPerPart` lines (a big export is never one string). */
 export function* jsonLinesParts(log: EventLog, linesPerPart = 8192, to = log.count): Generator<string> {
-  for (let from = 0; from < to; from += linesPerPart) {
-    let out = '';
-    for (const line of jsonLines(log, from, Math.min(to, from + linesPerPart))) out += line + '\n';
-    yield out;
-  }
+  for (let from = 0; from < to; from += linesPerPart) yield jsonLinesText(log, from, Math.min(to, from + linesPerPart));
 }

@@ -23,6 +23,12 @@ export class BlockDevice implements LauncherDevice {
   readonly watchKey: number;
   /** Changes whenever the disk's contents do. */
   stamp = nextDiskStamp();
+  /**
+   * Per 512-byte sector: written since the last checkpoint took it
+   * (src/machine/checkpoints.ts). All set at first, so the first checkpoint
+   * holds the image (its all-zero sectors cost nothing).
+   */
+  readonly written: Uint8Array;
   constructor(
     readonly index: number,
     readonly mem: number,
@@ -30,6 +36,7 @@ export class BlockDevice implements LauncherDevice {
     readonly disk: Uint8Array,
   ) {
     this.watchKey = mem;
+    this.written = new Uint8Array(Math.ceil(disk.length / SECTOR_SIZE)).fill(1);
   }
 
   /** num_sectors = file size / SECTOR_SIZE, truncating (spec §4.3). */
@@ -60,7 +67,9 @@ export class BlockDevice implements LauncherDevice {
       const data = gather(m, iov);
       len = data.length;
       // writev extends the file, then the Launcher truncates it back and exits.
-      this.disk.set(data.subarray(0, Math.max(0, Math.min(len, size - off))), off);
+      const n = Math.max(0, Math.min(len, size - off));
+      this.disk.set(data.subarray(0, n), off);
+      if (n > 0) this.written.fill(1, Math.floor(off / SECTOR_SIZE), Math.ceil((off + n) / SECTOR_SIZE));
       this.stamp = nextDiskStamp();
       if (off + len > size) throw new LauncherExit(`Write past end ${off}+${len}`);
       m.setU32(usedLen, 0);
