@@ -63,6 +63,8 @@ test("the Launcher's console warnings show under the guest's terminal", async ({
   };
   await page.getByTestId('scenario-file').setInputFiles({ name: 'warnings.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
   await expect(page.getByTestId('preset-picker').locator('option:checked')).toHaveText('file: warnings.json');
+  // A scenario of scripted guests opens on the script editor; the consoles are one click away.
+  await page.getByTestId('show-consoles').click();
   await paste(page, 0, 'nobody reads this');
   const warn0 = page.locator('[data-testid="console-warning"][data-guest="0"]');
   await expect(warn0).toContainText('launcher: console: no dma buffer!');
