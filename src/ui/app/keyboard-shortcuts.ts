@@ -9,6 +9,7 @@ import { liveAt } from '../client/frame-views.ts';
 import type { SimClient } from '../client/sim-client.ts';
 import type { EventFilter } from '../../worker/api.ts';
 import { useUi } from '../store/store.ts';
+import { jumpTo } from './jump.ts';
 
 export interface Shortcut {
   /** KeyboardEvent.key values that trigger it. */
@@ -74,9 +75,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
       return true;
     },
   },
-  jumpBy(['h', 'H'], 'h / H', 'next / previous hypercall', { kind: 'hcall' }),
-  jumpBy(['d', 'D'], 'd / D', 'next / previous DMA transfer', { kind: 'dma' }),
-  jumpBy(['i', 'I'], 'i / I', 'next / previous interrupt', { kind: 'irq_deliver' }),
+  jumpBy(['h', 'H'], 'h / H', 'hypercall', { kind: 'hcall' }),
+  jumpBy(['d', 'D'], 'd / D', 'DMA transfer', { kind: 'dma' }),
+  jumpBy(['i', 'I'], 'i / I', 'interrupt', { kind: 'irq_deliver' }),
   {
     keys: ['?'],
     label: '?',
@@ -89,14 +90,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 /** Go to the next (Shift: previous) event matching `filter` (api.goToMatch). */
-function jumpBy(keys: string[], label: string, does: string, filter: EventFilter): Shortcut {
+function jumpBy(keys: string[], label: string, what: string, filter: EventFilter): Shortcut {
   return {
     keys,
     label,
-    does,
+    does: `next / previous ${what}`,
     run: (client, e) => {
       if (!client.views) return false;
-      void client.api.goToMatch(filter, e.shiftKey ? 'prev' : 'next');
+      void jumpTo(client, filter, e.shiftKey ? 'prev' : 'next', what);
       return true;
     },
   };

@@ -168,16 +168,10 @@ class TimelineController {
     return Math.max(0, Math.min(this.recorded, Math.round(this.start + (x - GUTTER) * this.perPx)));
   }
 
-  /**
-   * A scrub (press or drag on the ruler or the cursor) goes where a click on
-   * the event under the pointer goes: the state right after it, count i+1
-   * (issue #10), not the rounded count at x, which was one event off in the
-   * right half of each column. Before the first event it is #0, past the last the last.
-   */
+  /** A scrub lands where a click on the event under the pointer does: right after it, count i+1 (issue #10); past the end, the last. */
   private scrubTo(x: number, y: number): void {
-    if (this.recorded <= 0) return;
-    const i = this.eventAt(x, y);
-    this.seek((i < 0 ? this.recorded - 1 : i) + 1);
+    const i = this.recorded > 0 ? this.eventAt(x, y) : 0;
+    if (this.recorded > 0) this.seek((i < 0 ? this.recorded - 1 : i) + 1);
   }
 
   /** One seek in flight; while it runs, later positions replace each other and the last one goes next. */
