@@ -9,7 +9,8 @@ import { buildDmaFixture, verifyBulkSend, verifySmallRound } from './dma-fixture
 import { BENCHMARKS } from './registry.ts';
 import { kernelPingFlood, scriptedPingPong } from './sim-workloads.ts';
 
-const TINY = { runs: 1, warmupMs: 0, runMs: 1 };
+/** One run of a thousandth of each fixed-size workload: a smoke test of seconds, not a measurement. */
+const TINY = { runs: 1, warmupMs: 0, runMs: 1, scale: 0.001 };
 
 describe('bench fixtures', () => {
   it('a bulk SEND_DMA moves all 16 pages into the bound receiver and raises its irq', () => {

@@ -44,12 +44,13 @@ export const linkBytes: Benchmark = {
   name: 'link_bytes',
   summary: 'share-link bytes per minute of typing at 5 keystrokes/s (a 10-minute session should fit in 2 KB)',
   targets: [],
-  run() {
+  run(opts) {
+    const minutes = MINUTES * Math.min(1, opts.scale ?? 1);
     const sc = validateScenario(PRESETS.console);
     if (!sc.ok) throw new Error(sc.error.message);
     const m = new Machine(sc.value, { alloc: (n) => new ArrayBuffer(n) });
     m.runUntilIdle();
-    const keys = Array.from(typedSession(KEYS_PER_SECOND * 60 * MINUTES));
+    const keys = Array.from(typedSession(Math.max(20, Math.round(KEYS_PER_SECOND * 60 * minutes))));
     for (const key of keys) {
       m.typeInput(0, key);
       m.runUntilIdle();
@@ -65,9 +66,9 @@ export const linkBytes: Benchmark = {
     if (r.hash() !== m.hash()) throw new Error('link_bytes: the link does not replay to the same state');
     const bytes = link.length;
     return {
-      link_bytes_per_min: figure('bytes/min', [bytes / MINUTES]),
+      link_bytes_per_min: figure('bytes/min', [bytes / minutes]),
       link_bytes_10min: figure('bytes', [bytes]),
-      link_workload: `${keys.length} keystrokes (${MINUTES} min at ${KEYS_PER_SECOND}/s) of shell commands into the console preset; the link replays to the same memory hash`,
+      link_workload: `${keys.length} keystrokes (${minutes} min at ${KEYS_PER_SECOND}/s) of shell commands into the console preset; the link replays to the same memory hash`,
     };
   },
 };

@@ -32,6 +32,13 @@ export interface SampleOptions {
   readonly warmupMs: number;
   /** What one timed run should take; loops are calibrated to it. */
   readonly runMs: number;
+  /**
+   * Fraction of a fixed-size workload to run (default 1): benchmarks whose
+   * work is a set size rather than calibrated (time_travel's million events,
+   * link_bytes's ten minutes of typing) shrink by it, so the unit smoke test
+   * takes seconds. Figures from a scale below 1 are not comparable.
+   */
+  readonly scale?: number;
 }
 
 /** What a trial's setup hands back. */

@@ -25,12 +25,12 @@ function netScenario(): Scenario {
 }
 
 /** Record the flood once: the scenario with its stamped inputs. */
-function recordFlood(): { scenario: Scenario; events: number; hash: string } {
+function recordFlood(pings: number): { scenario: Scenario; events: number; hash: string } {
   const m = new Machine(netScenario(), { alloc });
   m.runUntilIdle();
-  m.typeInput(0, `ping 1 ${PINGS}\r`);
+  m.typeInput(0, `ping 1 ${pings}\r`);
   m.runUntilIdle(50_000_000);
-  if (!m.consoleText(0).includes(`${PINGS} transmitted, ${PINGS} received`)) throw new Error('replay bench: the flood did not complete');
+  if (!m.consoleText(0).includes(`${pings} transmitted, ${pings} received`)) throw new Error('replay bench: the flood did not complete');
   const rs = recordingScenario(makeRecording({ preset: 'net' }, m.inputLog));
   if (!rs.ok) throw new Error(rs.error.message);
   return { scenario: rs.value, events: m.events.count, hash: m.hash() };
@@ -50,14 +50,18 @@ export const timeTravel: Benchmark = {
   summary: 'replay a ~1M-event recording from scratch (events/s) and seek to random events in it (ms)',
   targets: [],
   run(opts) {
-    const rec = recordFlood();
+    const scale = opts.scale ?? 1;
+    const pings = Math.max(10, Math.round(PINGS * scale));
+    const seeks = Math.max(3, Math.round(SEEKS * Math.min(1, scale * 10)));
+    const rec = recordFlood(pings);
     const replayRates: number[] = [];
     const seekP95: number[] = [];
     const seekP50: number[] = [];
     let checkpoints = 0;
     let pages = 0;
     const rand = lcg(0x1e55);
-    const runs = Math.max(3, Math.min(opts.runs, 5));
+    // --runs and --quick are honoured: as many replays as asked, at most 5 (each replays the whole flood).
+    const runs = Math.max(1, Math.min(opts.runs, 5));
     for (let r = 0; r < runs; r++) {
       const m = new Machine(rec.scenario, { alloc });
       const cps = new Checkpoints(m);
@@ -73,7 +77,7 @@ export const timeTravel: Benchmark = {
       pages = cps.pagesStored;
       const times: number[] = [];
       const total = m.events.count;
-      for (let k = 0; k < SEEKS; k++) {
+      for (let k = 0; k < seeks; k++) {
         const target = Math.floor(rand.next().value! * (total - 1));
         const s0 = performance.now();
         if (!cps.seek(target)) throw new Error(`seek to ${target} failed`);
@@ -88,7 +92,7 @@ export const timeTravel: Benchmark = {
       replay_events_per_s: figure('events/s', replayRates),
       seek_ms_p95: figure('ms', seekP95),
       seek_ms_p50: figure('ms', seekP50),
-      time_travel_workload: `net preset, 'ping 1 ${PINGS}': ${rec.events} events; ${checkpoints} checkpoints holding ${pages} page versions; ${SEEKS} random seeks per run`,
+      time_travel_workload: `net preset, 'ping 1 ${pings}': ${rec.events} events; ${checkpoints} checkpoints holding ${pages} page versions; ${seeks} random seeks per run`,
     };
   },
 };

@@ -9,3 +9,5 @@ export * from './layout.ts';
 export * from './access.ts';
 export * from './bits.ts';
 export * from './abi-dump.ts';
+export * from './errno.ts';
+export * from './dma.ts';

@@ -11,6 +11,7 @@
  * Usage errors return code 2 with one line on stderr naming the bad word and
  * the valid values; nothing here writes to the process streams or exits.
  */
+import type { Result } from '../base/result.ts';
 import { type AbiDump, abiDump } from '../abi/abi-dump.ts';
 import { type Arch, ARCHES } from '../abi/ctypes.ts';
 
@@ -33,7 +34,7 @@ export interface AbiArgsError {
   message: string;
 }
 
-export type AbiArgsResult = { ok: true; value: AbiOptions } | { ok: false; error: AbiArgsError };
+export type AbiArgsResult = Result<AbiOptions, AbiArgsError>;
 
 /** i386 is lguest's only real target (spec §1.3: Kconfig requires X86_32). */
 const DEFAULT_ARCH: Arch = 'i386';

@@ -7,6 +7,9 @@
  * settles by itself).
  */
 import { SECTOR_SIZE } from '../abi/constants.ts';
+import { bytesToBase64 } from '../base/base64.ts';
+import { latin1Text } from '../base/latin1.ts';
+import type { Result } from '../base/result.ts';
 import { Machine } from '../machine/machine.ts';
 import { EventKind } from '../hw/events.ts';
 import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
@@ -47,7 +50,7 @@ export function parseMaxEvents(v: string | undefined): number | string {
   return v !== undefined && /^\d+$/.test(v) && Number.isSafeInteger(n) && n >= 1 ? n : '--max-events needs a whole number of events (at least 1)';
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Parsed<T> = Result<T, string>;
 
 export function parseRunArgs(args: readonly string[]): Parsed<RunOptions> {
   const o: RunOptions = { types: [], json: false, traceFormat: 'jsonl', maxEvents: DEFAULT_MAX_EVENTS };
@@ -158,10 +161,7 @@ export function readError(path: string, e: unknown, limitNote?: string): string 
 
 /** Put a disk image behind guest 0's first block device (adding one if it has none). */
 function withDisk(s: Scenario, bytes: Uint8Array): Scenario {
-  let b64 = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) b64 += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  b64 = btoa(b64);
+  const b64 = bytesToBase64(bytes);
   const size = Math.ceil(bytes.length / SECTOR_SIZE) * SECTOR_SIZE;
   const guests = s.guests.map((g, i) => {
     if (i !== 0) return g;
@@ -197,8 +197,7 @@ class ConsolePrinter {
     this.m.launchers.forEach((L, i) => {
       while (this.chunks[i] < L.stdout.length) {
         const c = L.stdout[this.chunks[i]++];
-        let s = '';
-        for (let k = 0; k < c.length; k++) s += String.fromCharCode(c[k]);
+        let s = latin1Text(c);
         if (many) {
           let out = '';
           // Another guest's half-written line: end it, so each line carries one guest's prefix.

@@ -3,26 +3,21 @@
  * examples and lessons write `lguest_dma` structs with these instead of
  * hand-computed offsets.
  */
-import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
 import type { Arch } from '../abi/ctypes.ts';
+import { dmaSectionFields, type Section } from '../abi/dma.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LGUEST_DMA } from '../abi/structs.ts';
 import type { ScriptStep } from './script-step.ts';
 
-export interface Section {
-  readonly addr: number;
-  readonly len: number;
-}
+export type { Section };
 
 /** Steps writing one struct lguest_dma at `at`: used_len, then len[], then addr[] (unused sections zero). */
 export function writeDma(at: number, sections: readonly Section[], usedLen = 0, arch: Arch = 'i386'): ScriptStep[] {
   const L = layoutOf(LGUEST_DMA, arch);
-  const lens = Array.from({ length: LGUEST_MAX_DMA_SECTIONS }, (_, i) => sections[i]?.len ?? 0);
-  const addrWords: number[] = [];
-  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
-    addrWords.push(sections[i]?.addr ?? 0);
-    if (L.fields.addr.elemSize === 8) addrWords.push(0);
-  }
+  const f = dmaSectionFields(sections);
+  const lens = f.len;
+  // unsigned long addr[]: on x86_64 each address is two words, the high one 0 (guest memory is < 4 GiB).
+  const addrWords = L.fields.addr.elemSize === 8 ? f.addr.flatMap((a) => [a, 0]) : f.addr;
   return [
     { op: 'write', addr: at + L.fields.used_len.offset, u32: [usedLen] },
     { op: 'write', addr: at + L.fields.len.offset, u16: lens },

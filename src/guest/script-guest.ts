@@ -15,7 +15,7 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LHCALL_CRASH, LHCALL_HALT, LHCALL_LGUEST_INIT, LHCALL_RING_SIZE, X86_EFLAGS_IF } from '../abi/constants.ts';
 import { GuestFault } from '../hw/memory.ts';
 import { hexPad } from '../base/printf.ts';
-import type { GuestCpu, GuestProgram, Trap } from './program.ts';
+import type { GuestCpu, GuestProgram, Trap } from '../hw/cpu.ts';
 import { hypercallNumber, type ScriptStep } from './script-step.ts';
 
 /** Where the runtime writes the oops text it hands to LHCALL_CRASH (page 0, after lguest_data). */

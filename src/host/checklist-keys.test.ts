@@ -10,7 +10,7 @@ import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, retOf,
 import { EventKind } from '../hw/events.ts';
 import { Machine } from '../machine/machine.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { ENOENT } from './lguest-user.ts';
+import { ENOENT } from '../abi/errno.ts';
 
 /** RAM of each scripted guest; the descriptor page sits at MEM, so a console-only guest's top is MEM + 4096 (spec §1.4). */
 const MEM = 0x20000;

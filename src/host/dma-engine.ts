@@ -2,6 +2,7 @@
  * The DMA engine: BIND_DMA, SEND_DMA, dma_transfer and the Launcher's
  * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
  */
+import { asGpa } from '../base/units.ts';
 import { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
@@ -73,7 +74,7 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
       return;
     }
     if (fk.shared === 0) {
-      g.pendingDma = { dma: udma >>> 0, key: key >>> 0 };
+      g.pendingDma = { dma: asGpa(udma >>> 0), key: asGpa(key >>> 0) };
       return;
     }
     const list = host.keyIndex.get(host.keyId(g, fk));

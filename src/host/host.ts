@@ -8,15 +8,11 @@
 import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
 import { field, layoutOf, type StructLayout } from '../abi/layout.ts';
 import type { Arch } from '../abi/ctypes.ts';
-import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
+import { LGUEST_MAX_DMA, MAX_LGUEST_GUESTS, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, type EventLog } from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
-import { BINDING_WORDS, BW, Lguest } from './lguest.ts';
-
-export interface Clock {
-  /** Virtual time in ticks; moves only with work. */
-  now: number;
-}
+import type { Clock } from '../hw/clock.ts';
+import { BINDING_WORDS, BW, Lguest, type LguestState } from './lguest.ts';
 
 /** Offsets of struct lguest_dma for the machine's ABI, read once from the table. */
 export interface DmaLayout {
@@ -41,6 +37,13 @@ export interface FutexKey {
   readonly shared: number;
   /** Private: the gpa. Shared: byte offset within the object. */
   readonly ident: number;
+}
+
+/** The Host's changing state: its counters and each of the first `guests.length` guests. */
+export interface HostState {
+  bindSeq: number;
+  bytesCopied: number;
+  guests: LguestState[];
 }
 
 export class Host {
@@ -113,13 +116,12 @@ export class Host {
 
   /** One number per key identity; private keys include the guest so they never match another guest's. */
   keyId(g: Lguest, k: FutexKey): number {
-    return k.shared === 0 ? (g.index + 1) * 0x1_0000_0000 + k.ident : -(k.shared * 0x1_0000_0000 + k.ident) - 1;
+    return keyIdOf(g.index, k.shared, k.ident);
   }
 
+  /** The key identity of a binding slot (its stored shared/ident words): the same number keyId gives. */
   bindingKeyId(guest: number, b: Uint32Array, base: number): number {
-    const shared = b[base + BW.shared];
-    const ident = b[base + BW.ident];
-    return shared === 0 ? (guest + 1) * 0x1_0000_0000 + ident : -(shared * 0x1_0000_0000 + ident) - 1;
+    return keyIdOf(guest, b[base + BW.shared], b[base + BW.ident]);
   }
 
   /** Insert slot `slot` of guest `g` at the head of its key's bucket. */
@@ -145,6 +147,18 @@ export class Host {
   }
 
   /** Rebuild the key index from the binding tables (after a snapshot restore): newest bind first. */
+  /** The counters and guests 0..count-1 (every one exists: the Machine creates them all at boot). */
+  save(count: number): HostState {
+    return { bindSeq: this.bindSeq, bytesCopied: this.bytesCopied, guests: this.guests.slice(0, count).map((g) => g!.save()) };
+  }
+
+  restore(st: HostState): void {
+    this.bindSeq = st.bindSeq;
+    this.bytesCopied = st.bytesCopied;
+    st.guests.forEach((gs, i) => this.guests[i]!.restore(gs));
+    this.rebuildKeyIndex();
+  }
+
   rebuildKeyIndex(): void {
     this.keyIndex.clear();
     const all: { g: Lguest; slot: number; seq: number }[] = [];
@@ -199,8 +213,9 @@ export class Host {
   *live(): Iterable<Lguest> {
     for (const g of this.guests) if (g) yield g;
   }
+}
 
-  pfnOf(gpa: number): number {
-    return gpa >>> PAGE_SHIFT;
-  }
+/** (guest, shared, ident) → one number: private keys positive and per guest, shared ones negative and per object. */
+function keyIdOf(guest: number, shared: number, ident: number): number {
+  return shared === 0 ? (guest + 1) * 0x1_0000_0000 + ident : -(shared * 0x1_0000_0000 + ident) - 1;
 }

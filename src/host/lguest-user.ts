@@ -7,27 +7,21 @@
  */
 import { LGUEST_IRQS, LHREQ_BREAK, LHREQ_GETDMA, LHREQ_INITIALIZE, LHREQ_IRQ, MAX_LGUEST_GUESTS } from '../abi/constants.ts';
 import { encodeStruct } from '../abi/access.ts';
+import { EAGAIN, EBUSY, EINVAL, ENOENT, ENOSPC, EPERM } from '../abi/errno.ts';
+import { latin1Bytes, latin1Text } from '../base/latin1.ts';
+import type { Gpa } from '../base/units.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
 import type { Allocator, GuestMemory } from '../hw/memory.ts';
-import { getDmaBuffer, raiseIrq } from '../host/dma-engine.ts';
-import type { Host } from '../host/host.ts';
-import { Lguest } from '../host/lguest.ts';
+import { getDmaBuffer, raiseIrq } from './dma-engine.ts';
+import type { Host } from './host.ts';
+import { Lguest } from './lguest.ts';
 
-export const EPERM = 1;
-export const ENOENT = 2;
-export const EINTR = 4;
-export const EAGAIN = 11;
-export const ENOMEM = 12;
-export const EFAULT = 14;
-export const EBUSY = 16;
-export const EINVAL = 22;
-export const ENOSPC = 28;
 
 export type ReadResult =
   /** A SEND_DMA to a private key: {dma gpa, key} (the 8 bytes read() returns). */
-  | { readonly kind: 'dma'; readonly dma: number; readonly key: number }
+  | { readonly kind: 'dma'; readonly dma: Gpa; readonly key: Gpa }
   /** The guest is dead: read() returns the reason (and before that, ENOENT once). */
   | { readonly kind: 'dead'; readonly reason: string }
   /** -EAGAIN: break_out is set. */
@@ -149,7 +143,7 @@ export class DevLguest {
       }
       // The reason's bytes as the kernel's vsprintf wrote them (latin-1 here), then its NUL.
       const withNul = new Uint8Array(g.dead.length + 1);
-      for (let i = 0; i < g.dead.length; i++) withNul[i] = g.dead.charCodeAt(i) & 0xff;
+      withNul.set(latin1Bytes(g.dead));
       const data = withNul.subarray(0, Math.max(0, Math.min(size, withNul.length)));
       return { ret: data.length, data };
     }
@@ -177,7 +171,7 @@ export class DevLguest {
     if (g.dead !== null) {
       const text = r.ret === -ENOENT ? this.read(g.ownerPid, REASON_READ_SIZE)!.data : r.data;
       const nul = text.indexOf(0);
-      return { kind: 'dead', reason: String.fromCharCode(...(nul < 0 ? text : text.subarray(0, nul))) };
+      return { kind: 'dead', reason: latin1Text(nul < 0 ? text : text.subarray(0, nul)) };
     }
     if (g.pendingDma) return { kind: 'dma', dma: g.pendingDma.dma, key: g.pendingDma.key };
     return { kind: 'again' };

@@ -8,6 +8,7 @@ import { LGUEST_MAX_DMA, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { SIM_BINDING } from '../abi/structs.ts';
 import type { Allocator, GuestMemory } from '../hw/memory.ts';
+import type { Gpa } from '../base/units.ts';
 
 const BL = layoutOf(SIM_BINDING, 'i386');
 /** u32 words per binding slot, and the word index of each field (from the ABI table). */
@@ -23,10 +24,33 @@ export const BW = {
   seq: BL.fields.seq.offset / 4,
 } as const;
 
+/**
+ * Everything of a Lguest that changes while it runs, as plain data (a
+ * checkpoint's share of it). `ownerPid` is left out: it is fixed at
+ * LHREQ_INITIALIZE, before any checkpoint.
+ */
+export interface LguestState {
+  lguestData: number;
+  initialized: boolean;
+  dead: string | null;
+  halted: boolean;
+  pendingIrqs: number;
+  idtPresent: number;
+  idtTrapGate: number;
+  pendingDma: PendingDma | null;
+  pendingHcall: { readonly call: number; readonly edx: number; readonly ebx: number; readonly ecx: number } | null;
+  breakOut: boolean;
+  nextHcall: number;
+  noirqStart: number;
+  noirqEnd: number;
+  eax: number;
+  bindings: Uint32Array;
+}
+
 /** A SEND_DMA waiting for the Launcher (spec §2.4 step 2). */
 export interface PendingDma {
-  readonly dma: number;
-  readonly key: number;
+  readonly dma: Gpa;
+  readonly key: Gpa;
 }
 
 export class Lguest {
@@ -71,6 +95,45 @@ export class Lguest {
 
   get pfnLimit(): number {
     return this.mem.pfnLimit;
+  }
+
+  save(): LguestState {
+    return {
+      lguestData: this.lguestData,
+      initialized: this.initialized,
+      dead: this.dead,
+      halted: this.halted,
+      pendingIrqs: this.pendingIrqs,
+      idtPresent: this.idtPresent,
+      idtTrapGate: this.idtTrapGate,
+      pendingDma: this.pendingDma,
+      pendingHcall: this.pendingHcall,
+      breakOut: this.breakOut,
+      nextHcall: this.nextHcall,
+      noirqStart: this.noirqStart,
+      noirqEnd: this.noirqEnd,
+      eax: this.eax,
+      bindings: this.bindings.slice(),
+    };
+  }
+
+  /** Back to a saved state; the Host's key index must be rebuilt after (Host.restore does). */
+  restore(st: LguestState): void {
+    this.lguestData = st.lguestData;
+    this.initialized = st.initialized;
+    this.dead = st.dead;
+    this.halted = st.halted;
+    this.pendingIrqs = st.pendingIrqs;
+    this.idtPresent = st.idtPresent;
+    this.idtTrapGate = st.idtTrapGate;
+    this.pendingDma = st.pendingDma;
+    this.pendingHcall = st.pendingHcall;
+    this.breakOut = st.breakOut;
+    this.nextHcall = st.nextHcall;
+    this.noirqStart = st.noirqStart;
+    this.noirqEnd = st.noirqEnd;
+    this.eax = st.eax;
+    this.bindings.set(st.bindings);
   }
 
   /**

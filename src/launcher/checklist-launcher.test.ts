@@ -13,7 +13,8 @@ import { EventKind } from '../hw/events.ts';
 import { Machine, wakerPid } from '../machine/machine.ts';
 import { defaultAllocator } from '../hw/memory.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
-import { DevLguest, EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from '../host/lguest-user.ts';
+import { DevLguest } from '../host/lguest-user.ts';
+import { EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from '../abi/errno.ts';
 
 const WAKER_PID = wakerPid(0);
 

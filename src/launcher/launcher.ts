@@ -12,7 +12,6 @@ import {
   LHREQ_GETDMA,
   LHREQ_INITIALIZE,
   LHREQ_IRQ,
-  PAGE_SHIFT,
   PAGE_SIZE,
 } from '../abi/constants.ts';
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
@@ -23,9 +22,11 @@ import type { DmaLayout, Host } from '../host/host.ts';
 import { BlockDevice } from './devices/block.ts';
 import { ConsoleDevice } from './devices/console.ts';
 import { DevLguest } from '../host/lguest-user.ts';
-import type { LauncherDevice } from './devices/device.ts';
-import { dma2iov, LauncherExit, scatter } from './iovec.ts';
+import type { DeviceContext, LauncherDevice } from './devices/device.ts';
+import { dma2iov, LauncherExit, scatter } from './devices/iovec.ts';
 import { userPtr } from '../base/printf.ts';
+import { latin1Text } from '../base/latin1.ts';
+import { asGpa, pfnOf, type Gpa } from '../base/units.ts';
 import { NetDevice, type Network } from './devices/net.ts';
 import { TtyQueue } from './tty-queue.ts';
 
@@ -59,7 +60,7 @@ export function memoryPlan(cfg: LauncherConfig): { descPage: number; devicePages
   return { descPage, devicePages, top };
 }
 
-export class Launcher {
+export class Launcher implements DeviceContext {
   readonly memory: GuestMemory;
   readonly dev: DevLguest;
   readonly devices: LauncherDevice[] = [];
@@ -96,11 +97,11 @@ export class Launcher {
         dev.setup(this);
       } else {
         const slot = d.network.claimSlot();
-        this.memory.mapShared(page >>> PAGE_SHIFT, d.network.object, 0);
+        this.memory.mapShared(pfnOf(asGpa(page)), d.network.object, 0);
         this.addDescriptor(new NetDevice(i, page, d.network, slot), slot | LGUEST_NET_F_NOCSUM, 1, page);
       }
     });
-    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared((s.gpa >>> PAGE_SHIFT) + p, s.object, p);
+    for (const s of cfg.shared) for (let p = 0; p < s.object.pages; p++) this.memory.mapShared(pfnOf(asGpa(s.gpa)) + p, s.object, p);
     // The console is created after every command-line device: the last descriptor, no pages (§4.2, §7.33).
     this.console = new ConsoleDevice(this.devices.length);
     this.addDescriptor(this.console, 0, 0, 0);
@@ -136,7 +137,7 @@ export class Launcher {
    * handles the send, and its return value becomes used_len. No device: a
    * warning and used_len untouched.
    */
-  handleOutput(dma: number, key: number): void {
+  handleOutput(dma: Gpa, key: Gpa): void {
     const g = this.dev.guest!;
     // handle_output converts (and pointer-checks) the struct before looking for a device (§4.1).
     const iov = dma2iov(this.memory, this.dmaLayout, dma);
@@ -197,7 +198,7 @@ export class Launcher {
       this.warn('console: no dma buffer!');
       this.tty.take(1024);
     } else {
-      const iov = dma2iov(m, this.dmaLayout, udma);
+      const iov = dma2iov(m, this.dmaLayout, asGpa(udma));
       // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
       const irq = m.u32(udma + this.dmaLayout.usedLen);
       let room = 0;
@@ -227,10 +228,43 @@ export class Launcher {
     for (const d of this.devices) if (d instanceof NetDevice) d.network.releaseSlot(d.slot);
   }
 
+  // ---- DeviceContext: what the devices may use ------------------------------
+
+  writeStdout(bytes: Uint8Array): void {
+    this.stdout.push(bytes);
+  }
+
+  emit(kind: EventKind, a = 0, b = 0, c = 0, d = 0, e = 0): void {
+    this.host.emit(kind, this.guestIndex, a, b, c, d, e);
+  }
+
   /** Console output as text (latin-1, as the bytes were written). */
   stdoutText(): string {
     let s = '';
-    for (const c of this.stdout) for (let i = 0; i < c.length; i++) s += String.fromCharCode(c[i]);
+    for (const c of this.stdout) s += latin1Text(c);
     return s;
   }
+
+  /**
+   * The Launcher's changing state, for a checkpoint: stdout only grows (chunks
+   * are never rewritten), so its length is enough; the devices' pages are
+   * guest memory and disks are checkpointed apart (machine/checkpoints.ts).
+   */
+  save(): LauncherState {
+    return { stdoutChunks: this.stdout.length, tty: this.tty.snapshot(), exitMessage: this.exitMessage, consoleIgnored: this.consoleIgnored };
+  }
+
+  restore(st: LauncherState): void {
+    this.stdout.length = st.stdoutChunks;
+    this.tty.restore(st.tty);
+    this.consoleIgnored = st.consoleIgnored;
+    this.exitMessage = st.exitMessage;
+  }
+}
+
+export interface LauncherState {
+  stdoutChunks: number;
+  tty: Uint8Array;
+  exitMessage: string | null;
+  consoleIgnored: boolean;
 }

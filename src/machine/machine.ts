@@ -19,57 +19,26 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind, EventLog } from '../hw/events.ts';
 import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
-import { Host, type Clock } from '../host/host.ts';
-import { hypercall, resumeHypercall } from '../host/hypercalls.ts';
-import { deliverableIrqs, maybeDoInterrupt } from '../host/interrupts.ts';
+import { Host } from '../host/host.ts';
+import { quantumTicks, type Clock } from '../hw/clock.ts';
+import { resumeHypercall } from '../host/hypercalls.ts';
+import { runGuest } from '../host/run-guest.ts';
+import { deliverableIrqs } from '../host/interrupts.ts';
 import { Launcher, type DeviceConfig } from '../launcher/launcher.ts';
-import { LauncherExit } from '../launcher/iovec.ts';
+import { LauncherExit } from '../launcher/devices/iovec.ts';
 import { Network } from '../launcher/devices/net.ts';
 import { BlockDevice } from '../launcher/devices/block.ts';
-import type { GuestCpu, GuestProgram } from '../guest/program.ts';
+import type { GuestCpu, GuestProgram } from '../hw/cpu.ts';
 import { createProgram } from './programs.ts';
 import { DEFAULT_DISK_BYTES, DEFAULT_GUEST_MEMORY, type Scenario } from '../scenario/scenario.ts';
 import { diskImage } from '../scenario/disk-image.ts';
 import { hashBytes, type HashState, hashInit, hashHex } from '../base/hash.ts';
+import { asTick } from '../base/units.ts';
+import type { MachineState } from './state.ts';
 
 const DESC = layoutOf(LGUEST_DEVICE_DESC, 'i386');
 
-export interface GuestHostState {
-  lguestData: number;
-  initialized: boolean;
-  dead: string | null;
-  halted: boolean;
-  pendingIrqs: number;
-  idtPresent: number;
-  idtTrapGate: number;
-  pendingDma: { dma: number; key: number } | null;
-  pendingHcall: { call: number; edx: number; ebx: number; ecx: number } | null;
-  breakOut: boolean;
-  nextHcall: number;
-  noirqStart: number;
-  noirqEnd: number;
-  eax: number;
-  bindings: Uint32Array;
-}
-
-/** The non-memory state of a Machine at a quantum boundary. */
-export interface MachineState {
-  count: number;
-  clock: number;
-  quanta: number;
-  current: number;
-  inputsApplied: number;
-  /** Stamps of the idle inputs, which are filled in when they land (the log keeps the rest). */
-  inputStamps: number[];
-  finished: boolean[];
-  statusSeen: Uint16Array[];
-  bindSeq: number;
-  bytesCopied: number;
-  guests: GuestHostState[];
-  launchers: { stdoutChunks: number; tty: Uint8Array; exitMessage: string | null; consoleIgnored: boolean }[];
-  programs: unknown[];
-  networks: number[][];
-}
+export type { MachineState } from './state.ts';
 
 /** A console input with the event index at which it reached the terminal. */
 export interface StampedInput {
@@ -117,7 +86,7 @@ class Cpu implements GuestCpu {
 
 export class Machine {
   readonly events: EventLog;
-  readonly clock: Clock = { now: 0 };
+  readonly clock: Clock = { now: asTick(0) };
   readonly host: Host;
   readonly launchers: Launcher[] = [];
   readonly programs: GuestProgram[] = [];
@@ -280,7 +249,7 @@ export class Machine {
       const before = this.host.bytesCopied;
       const outcome = this.quantum(i);
       this.quanta++;
-      this.clock.now += 1 + ((this.host.bytesCopied - before) >>> 6);
+      this.clock.now = asTick(this.clock.now + quantumTicks(this.host.bytesCopied - before));
       if (outcome === 'yield') this.current = (i + 1) % n;
       return true;
     }
@@ -325,22 +294,10 @@ export class Machine {
         L.wakerBreak(wakerPid(i));
         return 'ran';
       }
-      const irq = maybeDoInterrupt(this.host, g);
-      if (g.halted || g.dead !== null) return 'ran';
-      const trap = this.programs[i].run(this.cpus[i], irq);
-      this.noticeStatus(i);
-      switch (trap.kind) {
-        case 'hcall': {
-          const eax = hypercall(this.host, g, trap.call, trap.a1, trap.a2, trap.a3);
-          if (eax !== null) g.eax = eax;
-          return 'ran';
-        }
-        case 'yield':
-          return 'yield';
-        case 'done':
-          this.finished[i] = true;
-          return 'yield';
-      }
+      const ran = runGuest(this.host, g, this.programs[i], this.cpus[i], () => this.noticeStatus(i));
+      if (ran !== 'done') return ran;
+      this.finished[i] = true;
+      return 'yield';
     } catch (e) {
       if (e instanceof LauncherExit) {
         L.exit(e.message);
@@ -388,37 +345,17 @@ export class Machine {
       inputStamps: this.inputLog.map((x) => x.at),
       finished: [...this.finished],
       statusSeen: this.statusSeen.map((x) => x.slice()),
-      bindSeq: this.host.bindSeq,
-      bytesCopied: this.host.bytesCopied,
-      guests: this.launchers.map((_, i) => {
-        const g = this.host.guests[i]!;
-        return {
-          lguestData: g.lguestData,
-          initialized: g.initialized,
-          dead: g.dead,
-          halted: g.halted,
-          pendingIrqs: g.pendingIrqs,
-          idtPresent: g.idtPresent,
-          idtTrapGate: g.idtTrapGate,
-          pendingDma: g.pendingDma,
-          pendingHcall: g.pendingHcall,
-          breakOut: g.breakOut,
-          nextHcall: g.nextHcall,
-          noirqStart: g.noirqStart,
-          noirqEnd: g.noirqEnd,
-          eax: g.eax,
-          bindings: g.bindings.slice(),
-        };
-      }),
-      launchers: this.launchers.map((L) => ({ stdoutChunks: L.stdout.length, tty: L.tty.snapshot(), exitMessage: L.exitMessage, consoleIgnored: L.consoleIgnored })),
+      // Each part saves itself: a new field is one edit, in the class that owns it.
+      host: this.host.save(this.launchers.length),
+      launchers: this.launchers.map((L) => L.save()),
       programs: this.programs.map((p) => p.save()),
-      networks: [...this.networks.values()].map((n) => n.lockedSlots()),
+      networks: [...this.networks.values()].map((n) => n.save()),
     };
   }
 
   restoreState(st: MachineState): void {
     this.events.setCount(st.count);
-    this.clock.now = st.clock;
+    this.clock.now = asTick(st.clock);
     this.quanta = st.quanta;
     this.current = st.current;
     this.inputsApplied = st.inputsApplied;
@@ -429,40 +366,16 @@ export class Machine {
     });
     st.finished.forEach((f, i) => (this.finished[i] = f));
     st.statusSeen.forEach((x, i) => this.statusSeen[i].set(x));
-    this.host.bindSeq = st.bindSeq;
-    this.host.bytesCopied = st.bytesCopied;
-    st.guests.forEach((gs, i) => {
-      const g = this.host.guests[i]!;
-      g.lguestData = gs.lguestData;
-      g.initialized = gs.initialized;
-      g.dead = gs.dead;
-      g.halted = gs.halted;
-      g.pendingIrqs = gs.pendingIrqs;
-      g.idtPresent = gs.idtPresent;
-      g.idtTrapGate = gs.idtTrapGate;
-      g.pendingDma = gs.pendingDma;
-      g.pendingHcall = gs.pendingHcall;
-      g.breakOut = gs.breakOut;
-      // Only the Machine's Waker writes BREAK on, so a set break_out means it is the one blocked.
-      const waiters = this.launchers[i].dev.breakWaiters;
+    this.host.restore(st.host);
+    st.launchers.forEach((ls, i) => this.launchers[i].restore(ls));
+    // Only the Machine's Waker writes BREAK on, so a set break_out means it is the one blocked.
+    this.launchers.forEach((L, i) => {
+      const waiters = L.dev.breakWaiters;
       waiters.clear();
-      if (gs.breakOut) waiters.add(wakerPid(i));
-      g.nextHcall = gs.nextHcall;
-      g.noirqStart = gs.noirqStart;
-      g.noirqEnd = gs.noirqEnd;
-      g.eax = gs.eax;
-      g.bindings.set(gs.bindings);
-    });
-    this.host.rebuildKeyIndex();
-    st.launchers.forEach((ls, i) => {
-      const L = this.launchers[i];
-      L.stdout.length = ls.stdoutChunks;
-      L.tty.restore(ls.tty);
-      L.consoleIgnored = ls.consoleIgnored;
-      L.exitMessage = ls.exitMessage;
+      if (this.host.guests[i]!.breakOut) waiters.add(wakerPid(i));
     });
     st.programs.forEach((ps, i) => this.programs[i].load(ps));
-    [...this.networks.values()].forEach((n, i) => n.setLockedSlots(st.networks[i]));
+    [...this.networks.values()].forEach((n, i) => n.restore(st.networks[i]));
     this.events.stopAfter = -1;
     this.suspended = false;
   }

@@ -2,7 +2,7 @@
 import type { Arch } from '../abi/ctypes.ts';
 import type { GuestSpec } from '../scenario/scenario.ts';
 import { LguestKernel } from '../guest/kernel/kernel.ts';
-import type { GuestProgram } from '../guest/program.ts';
+import type { GuestProgram } from '../hw/cpu.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 
 export function createProgram(spec: GuestSpec, arch: Arch): GuestProgram {

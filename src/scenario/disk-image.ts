@@ -1,13 +1,8 @@
 /** Build a disk image from a scenario's block device: size, optional base64 image, texts per sector. */
 import { SECTOR_SIZE } from '../abi/constants.ts';
+import { base64ToBytes } from '../base/base64.ts';
 import { MAX_DISK_BYTES } from './scenario.ts';
 
-export function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 export function diskImage(size: number, sectors?: Readonly<Record<string, string>>, image?: string): Uint8Array {
   const img = image !== undefined ? base64ToBytes(image) : undefined;

@@ -115,7 +115,8 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type GuestSpec = z.infer<typeof GuestSchema>;
 
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+export type { Result } from '../base/result.ts';
+import type { Result } from '../base/result.ts';
 
 export interface ScenarioError {
   readonly code: 'bad-json' | 'invalid';

@@ -11,13 +11,14 @@
  *   memory (`putDma`) and trapping into the Host (`hcallOn`). Property tests
  *   use this to try thousands of cases without building a script for each.
  */
-import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
+import { latin1Text } from '../base/latin1.ts';
 import { layoutOf, type StructLayout } from '../abi/layout.ts';
 import { LGUEST_DATA, LGUEST_DMA } from '../abi/structs.ts';
 import { hypercall } from '../host/hypercalls.ts';
 import type { Lguest } from '../host/lguest.ts';
 import { ScriptGuest, type StepResult } from '../guest/script-guest.ts';
-import type { Section } from '../guest/script-builders.ts';
+import type { Section } from '../abi/dma.ts';
+import { setUsedLen, writeDma } from '../guest/kernel/dma.ts';
 import { hypercallNumber } from '../guest/script-step.ts';
 import type { EventKind, SimEvent } from '../hw/events.ts';
 import { Machine } from '../machine/machine.ts';
@@ -99,7 +100,7 @@ export function bindings(m: Machine, guest: number): KeyRow[] {
 
 /** `n` bytes of a guest's memory as a latin-1 string. */
 export function textAt(m: Machine, guest: number, gpa: number, n: number): string {
-  return String.fromCharCode(...mem(m, guest).read(gpa, n));
+  return latin1Text(mem(m, guest).read(gpa, n));
 }
 
 // ---- the bench: the test plays the guest ---------------------------------
@@ -123,11 +124,6 @@ export function hcallOn(m: Machine, guest: number, call: string | number, a1 = 0
 
 /** Write one struct lguest_dma at `at` in guest memory (what writeDma's steps do). */
 export function putDma(m: Machine, guest: number, at: number, sections: readonly Section[], used = 0): void {
-  const g = mem(m, guest);
-  const F = DMA.fields;
-  g.setU32(at + F.used_len.offset, used);
-  for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
-    g.setU16(at + F.len.offset + i * F.len.elemSize, sections[i]?.len ?? 0);
-    g.setU32(at + F.addr.offset + i * F.addr.elemSize, sections[i]?.addr ?? 0);
-  }
+  writeDma(mem(m, guest), DMA, at, sections);
+  setUsedLen(mem(m, guest), DMA, at, used);
 }

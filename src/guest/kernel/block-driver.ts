@@ -11,9 +11,9 @@
  * and re-arms the reply (used_len = 0).
  */
 import { LGUEST_DEVICE_T_BLOCK, LHCALL_SEND_DMA, PAGE_SIZE, SECTOR_SIZE } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { type DeviceDesc, type Driver, deviceIrq } from './bus.ts';
-import { latin1 } from './console-output.ts';
+import { latin1Bytes } from '../../base/latin1.ts';
 import { pageSections, setUsedLen, writeDma } from './dma.ts';
 import { getField, setField } from './guest-struct.ts';
 import { BLK_BUF, BLK_BUF_BYTES, BLK_PING_DMA, BLK_REPLY_DMA, BLK_REQ_DMA } from './layout.ts';
@@ -61,7 +61,7 @@ export function stepBlkSubmit(ctx: Ctx, job: BlkSubmitJob): Trap | null {
   const bytes = job.count * SECTOR_SIZE;
   if (job.write) {
     const data = new Uint8Array(bytes);
-    data.set(latin1(job.text).subarray(0, bytes));
+    data.set(latin1Bytes(job.text).subarray(0, bytes));
     m.write(BLK_BUF, data);
   }
   // BLK_BUF is page-aligned: one section per page, never crossing one (queue limits, spec §5.3).

@@ -4,7 +4,7 @@
  * then the shell's first prompt.
  */
 import { LHCALL_LGUEST_INIT, LHCALL_RING_SIZE, PAGE_SIZE, X86_EFLAGS_IF } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { nextDevice } from './bus.ts';
 import { getField, setField } from './guest-struct.ts';
 import { klogInit } from './klog.ts';

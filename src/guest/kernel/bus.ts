@@ -17,7 +17,7 @@ import {
   LHCALL_BIND_DMA,
   PAGE_SIZE,
 } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { getField, setField } from './guest-struct.ts';
 import { printk } from './printk.ts';
 import { type BindRequest, type Ctx, type ProbeJob, hcall } from './state.ts';

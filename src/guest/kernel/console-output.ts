@@ -6,8 +6,9 @@
  * buffer size). It works before the bus probe: the Launcher's console always
  * watches key 0.
  */
+import { latin1Bytes } from '../../base/latin1.ts';
 import { LGUEST_CONSOLE_DMA_KEY, LHCALL_SEND_DMA } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { writeDma } from './dma.ts';
 import { CON_TX_BUF, CON_TX_BYTES, CON_TX_DMA } from './layout.ts';
 import { type ConsoleWriteJob, type Ctx, type KernelState, hcall } from './state.ts';
@@ -20,20 +21,11 @@ export function consoleWrite(s: KernelState, text: string): void {
   else s.jobs.push({ op: 'console_write', text, pos: 0 });
 }
 
-/** Latin-1 bytes of a string; characters above 0xff become '?'. */
-export function latin1(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out[i] = c > 0xff ? 0x3f : c;
-  }
-  return out;
-}
 
 /** Send the next chunk, or finish. The Launcher's used_len is ignored: hvc reports all bytes written (spec §5.2). */
 export function stepConsoleWrite(ctx: Ctx, job: ConsoleWriteJob): Trap | null {
   if (job.pos >= job.text.length) return null;
-  const chunk = latin1(job.text.slice(job.pos, job.pos + CON_TX_BYTES));
+  const chunk = latin1Bytes(job.text.slice(job.pos, job.pos + CON_TX_BYTES));
   job.pos += chunk.length;
   ctx.mem.write(CON_TX_BUF, chunk);
   // spec §1.2: the send wrapper zeroes used_len, then SEND_DMA(key, gpa of the struct); writeDma stores used_len = 0 last.

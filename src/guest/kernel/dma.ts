@@ -8,14 +8,12 @@
  * used_len last.
  */
 import { LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../../abi/constants.ts';
+import { dmaSectionFields, type Section } from '../../abi/dma.ts';
 import type { StructLayout } from '../../abi/layout.ts';
 import type { GuestMemory } from '../../hw/memory.ts';
 import { getField, setField } from './guest-struct.ts';
 
-export interface Section {
-  readonly addr: number;
-  readonly len: number;
-}
+export type { Section };
 
 /** Cut [addr, addr+len) at every 4096-byte boundary: each piece is ≤ 4096 and stays in one page. */
 export function pageSections(addr: number, len: number): Section[] {
@@ -37,11 +35,10 @@ export function pageSections(addr: number, len: number): Section[] {
  * writes it "after the rest" — a bound entry becomes free only when complete.
  */
 export function writeDma(mem: GuestMemory, dma: StructLayout, gpa: number, sections: readonly Section[]): void {
-  if (sections.length > LGUEST_MAX_DMA_SECTIONS) throw new RangeError(`${sections.length} sections; an lguest_dma holds ${LGUEST_MAX_DMA_SECTIONS}`);
+  const f = dmaSectionFields(sections);
   for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
-    const s = sections[i];
-    setField(mem, gpa, dma, 'len', s === undefined ? 0 : s.len, i);
-    setField(mem, gpa, dma, 'addr', s === undefined ? 0 : s.addr, i);
+    setField(mem, gpa, dma, 'len', f.len[i], i);
+    setField(mem, gpa, dma, 'addr', f.addr[i], i);
   }
   setField(mem, gpa, dma, 'used_len', 0);
 }

@@ -22,7 +22,7 @@ import {
   type Arch,
 } from '../../abi/index.ts';
 import { GuestMemory } from '../../hw/memory.ts';
-import type { GuestCpu, Trap } from '../program.ts';
+import type { GuestCpu, Trap } from '../../hw/cpu.ts';
 import { gatherDma, readDma, usedLen } from './dma.ts';
 import { getField, setField } from './guest-struct.ts';
 import { LguestKernel } from './kernel.ts';

@@ -11,7 +11,7 @@
  */
 import type { Arch } from '../../abi/ctypes.ts';
 import { LHCALL_HALT, X86_EFLAGS_IF } from '../../abi/constants.ts';
-import type { GuestCpu, GuestProgram, Trap } from '../program.ts';
+import type { GuestCpu, GuestProgram, Trap } from '../../hw/cpu.ts';
 import { blkIrq, blockDriver, stepBlkSubmit } from './block-driver.ts';
 import { bootStep, stepInit } from './boot.ts';
 import { type Driver, stepProbe } from './bus.ts';

@@ -3,6 +3,7 @@
  * at KLOG_DATA), like the real kernel's __log_buf. `dmesg` reads it back from
  * memory, so the UI's memory view shows the same bytes.
  */
+import { latin1Bytes, latin1Text } from '../../base/latin1.ts';
 import type { GuestMemory } from '../../hw/memory.ts';
 import { getField, setField } from './guest-struct.ts';
 import { KLOG_BYTES, KLOG_DATA, KLOG_GPA, type KernelLayouts } from './layout.ts';
@@ -16,9 +17,8 @@ export function klogInit(mem: GuestMemory, L: KernelLayouts): void {
 export function klogWrite(mem: GuestMemory, L: KernelLayouts, text: string): void {
   const size = getField(mem, KLOG_GPA, L.klog, 'size') || KLOG_BYTES;
   let head = getField(mem, KLOG_GPA, L.klog, 'head');
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    mem.setU8(KLOG_DATA + (head % size), c > 0xff ? 0x3f : c);
+  for (const b of latin1Bytes(text)) {
+    mem.setU8(KLOG_DATA + (head % size), b);
     head = (head + 1) >>> 0;
   }
   setField(mem, KLOG_GPA, L.klog, 'head', head);
@@ -31,8 +31,7 @@ export function klogRead(mem: GuestMemory, L: KernelLayouts): string {
   const wrapped = head > size;
   const count = wrapped ? size : head;
   const start = wrapped ? head % size : 0;
-  let s = '';
-  for (let i = 0; i < count; i++) s += String.fromCharCode(mem.u8(KLOG_DATA + ((start + i) % size)));
+  let s = latin1Text(Array.from({ length: count }, (_, i) => mem.u8(KLOG_DATA + ((start + i) % size))));
   if (wrapped) {
     const nl = s.indexOf('\n');
     s = nl < 0 ? '' : s.slice(nl + 1);

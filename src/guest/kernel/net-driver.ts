@@ -13,7 +13,7 @@
  * lengths outside 14..1514 are dropped.
  */
 import { LGUEST_DEVICE_T_NET, LHCALL_SEND_DMA, PAGE_SIZE } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { type DeviceDesc, type Driver, deviceIrq } from './bus.ts';
 import { gatherDma, pageSections, usedLen, writeDma } from './dma.ts';
 import { getField, setField, zeroStruct } from './guest-struct.ts';

@@ -6,7 +6,7 @@
  * warns "Pending dma" unless a device watches it (spec §4.1).
  */
 import { LHCALL_SEND_DMA } from '../../abi/constants.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import { usedLen, writeDma } from './dma.ts';
 import { POKE_DMA } from './layout.ts';
 import { type Ctx, type PokeJob, hcall } from './state.ts';

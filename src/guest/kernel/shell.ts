@@ -27,7 +27,7 @@ import { DEVICE_FEATURE_BITS, DEVICE_STATUS_BITS, LGUEST_DEVICE_T_NET, LGUEST_MA
 import { bitNames } from '../../abi/bits.ts';
 import { BLK_MAX_SECTORS, blkData } from './block-driver.ts';
 import { readDesc, typeName } from './bus.ts';
-import { latin1 } from './console-output.ts';
+import { latin1Bytes } from '../../base/latin1.ts';
 import { klogRead } from './klog.ts';
 import { POKE_DMA } from './layout.ts';
 import { netStat, netTransmit, slotKey } from './net-driver.ts';
@@ -245,7 +245,7 @@ export function runLine(ctx: Ctx, line: string): void {
         break;
       }
       const dst = c.guest === 'all' ? [...BROADCAST_MAC] : macForGuest(c.guest);
-      const frame = encodePacket({ dst, src: n.mac, op: PKT_TEXT, seq: 0, payload: latin1(c.text).subarray(0, PKT_PAYLOAD_MAX) });
+      const frame = encodePacket({ dst, src: n.mac, op: PKT_TEXT, seq: 0, payload: latin1Bytes(c.text).subarray(0, PKT_PAYLOAD_MAX) });
       s.lastTx = null;
       netTransmit(ctx, frame, 'send');
       s.fg = { st: 'send', guest: c.guest === 'all' ? -1 : c.guest, bytes: frame.length };

@@ -1,6 +1,6 @@
 /**
  * The kernel's control state: plain JSON, so `save()` is a deep copy and a
- * restored kernel continues bit for bit (src/guest/program.ts). Driver data
+ * restored kernel continues bit for bit (src/hw/cpu.ts). Driver data
  * (buffers, lguest_dma structs, line editor, klog, counters) lives in guest
  * memory (layout.ts); what is here is only "where the CPU is":
  *
@@ -13,7 +13,7 @@
  */
 import type { Arch } from '../../abi/ctypes.ts';
 import type { GuestMemory } from '../../hw/memory.ts';
-import type { Trap } from '../program.ts';
+import type { Trap } from '../../hw/cpu.ts';
 import type { KernelLayouts } from './layout.ts';
 
 // ---- jobs ----------------------------------------------------------------

@@ -6,11 +6,11 @@
 import { LGUEST_BLOCK_PAGE } from '../../abi/structs.ts';
 import { LGUEST_DEVICE_T_BLOCK, SECTOR_SIZE } from '../../abi/constants.ts';
 import { layoutOf } from '../../abi/layout.ts';
-import type { LauncherDevice } from './device.ts';
-import { dma2iov, gather, LauncherExit, scatter, type Iovec } from '../iovec.ts';
-import type { Launcher } from '../launcher.ts';
+import type { DeviceContext, LauncherDevice } from './device.ts';
+import { dma2iov, gather, LauncherExit, scatter, type Iovec } from './iovec.ts';
 import { LHREQ_GETDMA, LHREQ_IRQ } from '../../abi/constants.ts';
 import { EventKind } from '../../hw/events.ts';
+import { asGpa } from '../../base/units.ts';
 
 const BP = layoutOf(LGUEST_BLOCK_PAGE, 'i386').fields;
 
@@ -33,12 +33,12 @@ export class BlockDevice implements LauncherDevice {
   }
 
   /** num_sectors = file size / SECTOR_SIZE, truncating (spec §4.3). */
-  setup(launcher: Launcher): void {
+  setup(launcher: DeviceContext): void {
     launcher.memory.setU32(this.mem + BP.num_sectors.offset, Math.floor(this.disk.length / SECTOR_SIZE));
   }
 
   /** handle_block_output (spec §4.3 steps 1-5). */
-  handleOutput(launcher: Launcher, iov: readonly Iovec[]): number {
+  handleOutput(launcher: DeviceContext, iov: readonly Iovec[]): number {
     const m = launcher.memory;
     const page = this.mem;
     const type = m.i32(page + BP.type.offset);
@@ -50,7 +50,8 @@ export class BlockDevice implements LauncherDevice {
     // The reply: the guest's bound one-entry array on the same key.
     const udma = launcher.write(LHREQ_GETDMA, [this.mem]);
     if (udma < 0) throw new LauncherExit("Block request didn't give us a dma buffer");
-    const reply = dma2iov(m, launcher.dmaLayout, udma);
+    // Not an errno: LHREQ_GETDMA returned the gpa of the struct.
+    const reply = dma2iov(m, launcher.dmaLayout, asGpa(udma));
     const usedLen = udma + launcher.dmaLayout.usedLen;
     // LHREQ_GETDMA left the irq in used_len (lguest_user.c).
     const irq = m.u32(usedLen);
@@ -70,7 +71,7 @@ export class BlockDevice implements LauncherDevice {
     // result: 1 done, 2 done with error (bytes ≠ transferred), spec §7.35.
     const result = 1 + (bytes !== len ? 1 : 0);
     m.setU32(page + BP.result.offset, result);
-    launcher.host.emit(EventKind.BLOCK_IO, launcher.guestIndex, type === 0 ? 0 : 1, sector, bytes, len, result);
+    launcher.emit(EventKind.BLOCK_IO, type === 0 ? 0 : 1, sector, bytes, len, result);
     if (launcher.write(LHREQ_IRQ, [irq]) !== 0) throw new LauncherExit(`Triggering irq ${irq}`);
     return 0;
   }

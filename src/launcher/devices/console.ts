@@ -4,9 +4,8 @@
  * byte log per guest); input comes from the terminal queue.
  */
 import { LGUEST_CONSOLE_DMA_KEY, LGUEST_DEVICE_T_CONSOLE } from '../../abi/constants.ts';
-import type { LauncherDevice } from './device.ts';
-import { gather, type Iovec } from '../iovec.ts';
-import type { Launcher } from '../launcher.ts';
+import type { DeviceContext, LauncherDevice } from './device.ts';
+import { gather, type Iovec } from './iovec.ts';
 
 export class ConsoleDevice implements LauncherDevice {
   readonly type = LGUEST_DEVICE_T_CONSOLE;
@@ -15,9 +14,9 @@ export class ConsoleDevice implements LauncherDevice {
   constructor(readonly index: number) {}
 
   /** handle_console_output: write every section to stdout; used_len = bytes written. */
-  handleOutput(launcher: Launcher, iov: readonly Iovec[]): number {
-    const bytes = gather(launcher.memory, iov);
-    launcher.stdout.push(bytes);
+  handleOutput(ctx: DeviceContext, iov: readonly Iovec[]): number {
+    const bytes = gather(ctx.memory, iov);
+    ctx.writeStdout(bytes);
     return bytes.length;
   }
 }

@@ -10,7 +10,7 @@ import { layoutOf } from '../../abi/layout.ts';
 import type { Allocator } from '../../hw/memory.ts';
 import { SharedObject } from '../../hw/memory.ts';
 import type { LauncherDevice } from './device.ts';
-import { LauncherExit } from '../iovec.ts';
+import { LauncherExit } from './iovec.ts';
 
 /** Slots in one page: 682 six-byte entries (spec §1.3). */
 export const NET_SLOTS = Math.floor(PAGE_SIZE / layoutOf(LGUEST_NET, 'i386').size);
@@ -35,11 +35,12 @@ export class Network {
   }
 
   /** Locked slots, for checkpoints. */
-  lockedSlots(): number[] {
+  /** The locked MAC slots, ascending (the network's only state outside its shared page). */
+  save(): number[] {
     return [...this.locked].sort((a, b) => a - b);
   }
 
-  setLockedSlots(slots: readonly number[]): void {
+  restore(slots: readonly number[]): void {
     this.locked.clear();
     for (const s of slots) this.locked.add(s);
   }

@@ -15,7 +15,7 @@ import { EV, EVENT_CHUNK, EVENT_WORDS, EventKind } from '../../hw/events.ts';
 import type { SessionInfo } from '../../worker/api.ts';
 import { decodeBlockPage } from './struct-decoders.ts';
 import type { FrameViews } from './frame-views.ts';
-import { bytesAsText } from '../../base/byte-text.ts';
+import { bytesAsText } from '../../base/latin1.ts';
 
 export interface KillRecord {
   readonly index: number;

@@ -21,12 +21,8 @@ import type { LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from '..
 import { EventDigest } from './event-digest.ts';
 import { splitInput } from '../../scenario/limits.ts';
 import { type FrameViews, liveAt, makeViews } from './frame-views.ts';
+import { ConsoleFeed, type ConsoleSink } from './console-feed.ts';
 
-/** Where one guest's console output goes (its xterm). */
-export interface ConsoleSink {
-  write(bytes: Uint8Array): void;
-  clear(): void;
-}
 
 /**
  * While the worker runs flat out, the live block changes every frame; panels
@@ -64,13 +60,7 @@ export class SimClient {
   private stringsInFlight = false;
   private scriptsInFlight = false;
   private scriptsSeq = -1;
-  private consoleInFlight: boolean[] = [];
-  /** Output chunks of each guest already written to its sink. */
-  private consoleSeen: number[] = [];
-  /** Next console fetch starts from chunk 0 and clears the terminal first. */
-  private consoleFull: boolean[] = [];
-  private consoleTurn = 0;
-  private readonly sinks = new Map<number, ConsoleSink>();
+  private readonly consoles = new ConsoleFeed();
   private chunksEvents = -1;
   private lastNotify = 0;
   private updateQueued = false;
@@ -203,23 +193,15 @@ export class SimClient {
     this.scriptsSeq = -1;
     this.chunksEvents = -1;
     this.frameInFlight = this.chunksInFlight = this.stringsInFlight = this.scriptsInFlight = false;
-    this.consoleInFlight = info.guests.map(() => false);
-    this.consoleSeen = info.guests.map(() => 0);
-    this.consoleFull = info.guests.map(() => true);
-    // The old session's output goes now, not at the next console fetch, so no frame shows it under the new session's name.
-    for (const sink of this.sinks.values()) sink.clear();
+    this.consoles.reset(info.guests.length);
     this.dirty = true;
     this.notify();
   }
 
   /** Attach a guest's terminal: it gets the whole output so far, then what follows. */
   attachConsole(guest: number, sink: ConsoleSink): () => void {
-    this.sinks.set(guest, sink);
-    this.consoleFull[guest] = true;
     this.dirty = true;
-    return () => {
-      if (this.sinks.get(guest) === sink) this.sinks.delete(guest);
-    };
+    return this.consoles.attach(guest, sink);
   }
 
   typeInput(guest: number, text: string): void {
@@ -314,11 +296,16 @@ export class SimClient {
     if (recorded < this.lastRecorded) {
       // The timeline forked: output and events past the fork were rewritten.
       this.digest.forgetFrom(recorded);
-      this.consoleFull = this.consoleFull.map(() => true);
+      this.consoles.refetchAll();
     }
     this.lastRecorded = recorded;
     this.fetchChunks(gen, liveAt(v, 'chunk_count'), events);
-    this.pollConsole(gen, v);
+    this.consoles.poll(
+      (g, from) => this.api.console(g, from),
+      v,
+      () => gen === this.generation,
+      () => (this.dirty = true),
+    );
     this.pollScripts(gen, seq);
     const changed = this.digest.scan(this.chunks, view, v, now);
     if (changed && this.digest.stringsNeeded > this.strings.length) this.fetchStrings(gen);
@@ -357,34 +344,6 @@ export class SimClient {
     });
   }
 
-  /** At most one console call per frame, guests in turn. */
-  private pollConsole(gen: number, v: FrameViews): void {
-    const n = this.consoleSeen.length;
-    for (let k = 0; k < n; k++) {
-      const g = (this.consoleTurn + k) % n;
-      const sink = this.sinks.get(g);
-      if (!sink || this.consoleInFlight[g]) continue;
-      const full = this.consoleFull[g];
-      if (!full && liveAt(v, 'stdout_chunks', g) === this.consoleSeen[g]) continue;
-      this.consoleTurn = (g + 1) % n;
-      this.consoleInFlight[g] = true;
-      this.consoleFull[g] = false;
-      const from = full ? 0 : this.consoleSeen[g];
-      void this.api.console(g, from).then((r) => {
-        if (gen !== this.generation) return;
-        this.consoleInFlight[g] = false;
-        this.consoleSeen[g] = r.chunks;
-        const s = this.sinks.get(g);
-        if (s) {
-          if (full || r.reset) s.clear();
-          if (r.text.length > 0) s.write(latin1Bytes(r.text));
-        }
-        this.dirty = true;
-      });
-      return;
-    }
-  }
-
   /** Scripted guests' steps and results (the workbench), once per live change. */
   private pollScripts(gen: number, seq: number): void {
     const info = this.info;
@@ -404,9 +363,3 @@ export class SimClient {
   }
 }
 
-/** The console API returns bytes as latin-1 characters; the terminal takes the bytes as sent. */
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}

@@ -4,12 +4,13 @@
  * Launcher only checks that every range lies below `top` (off by one at the
  * top, like the Host) and never applies the page rules (§7.39).
  */
-import { LGUEST_MAX_DMA_SECTIONS } from '../abi/constants.ts';
-import type { DmaLayout } from '../host/host.ts';
-import type { GuestMemory } from '../hw/memory.ts';
+import { LGUEST_MAX_DMA_SECTIONS } from '../../abi/constants.ts';
+import type { DmaLayout } from '../../host/host.ts';
+import type { GuestMemory } from '../../hw/memory.ts';
+import { asGpa, type Gpa } from '../../base/units.ts';
 
 export interface Iovec {
-  readonly base: number;
+  readonly base: Gpa;
   readonly len: number;
 }
 
@@ -23,14 +24,14 @@ export function checkPointer(mem: GuestMemory, addr: number, size: number): numb
 }
 
 /** dma2iov: the struct's sections up to the first zero len or the 16th. */
-export function dma2iov(mem: GuestMemory, L: DmaLayout, dma: number): Iovec[] {
+export function dma2iov(mem: GuestMemory, L: DmaLayout, dma: Gpa): Iovec[] {
   checkPointer(mem, dma, L.size);
   const iov: Iovec[] = [];
   for (let i = 0; i < LGUEST_MAX_DMA_SECTIONS; i++) {
     const len = mem.u16(dma + L.len + L.lenSize * i);
     if (len === 0) break;
     const addr = mem.u32(dma + L.addr + L.addrSize * i);
-    iov.push({ base: checkPointer(mem, addr, len), len });
+    iov.push({ base: asGpa(checkPointer(mem, addr, len)), len });
   }
   return iov;
 }
