@@ -21,6 +21,8 @@ import { deflateSync } from 'fflate';
 import { inflateCapped } from './inflate-capped.ts';
 import type { Result } from '../scenario/scenario.ts';
 import { RECORDING_VERSION, validateRecording, type Recording } from './recording.ts';
+import { fromBase64Url, toBase64Url } from '../base/base64.ts';
+export { fromBase64Url, toBase64Url };
 
 /** The link encoding's version (independent of the recording's `v`). */
 export const LINK_VERSION = 1;
@@ -94,49 +96,6 @@ function expandInputs(items: unknown): Result<Recording['inputs'], LinkError> {
 
 const bad = (message: string): { ok: false; error: LinkError } => ({ ok: false, error: { code: 'invalid', message: `link: ${message}` } });
 
-// ---- base64url ---------------------------------------------------------------
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let s = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    s += B64[n >> 18] + B64[(n >> 12) & 63];
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63];
-  }
-  return s;
-}
-
-export function fromBase64Url(s: string): Uint8Array | null {
-  if (s.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
-  let o = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) return null;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, o);
-}
 
 // ---- encode / decode -----------------------------------------------------------
 
