@@ -21,8 +21,9 @@ test('an exception in the simulation: banner with the message, console kept, res
   await expect(banner).toBeVisible();
   await expect(banner).toHaveAttribute('data-kind', 'exception');
   // The hook checks between quanta, so the throw comes at the first quantum boundary at or past faultAt.
-  await expect(page.getByTestId('fault-message')).toContainText(/injected fault at event \d+/);
-  const thrownAt = Number(/at event (\d+)/.exec((await page.getByTestId('fault-message').textContent()) ?? '')?.[1]);
+  await expect(page.getByTestId('fault-message')).toContainText(/injected fault after event #\d+/);
+  // "after event #i": i+1 events existed when it threw.
+  const thrownAt = Number(/after event #(\d+)/.exec((await page.getByTestId('fault-message').textContent()) ?? '')?.[1]) + 1;
   expect(thrownAt).toBeGreaterThanOrEqual(faultAt);
   await expect(banner).toContainText('The recording is kept');
   await expect(page.getByTestId('status').locator('.state')).toHaveText('stopped');
@@ -63,7 +64,7 @@ test('a worker that dies silently: the watchdog notices, restart replays the kep
   const banner = page.getByTestId('fault-banner');
   await expect(banner).toHaveAttribute('data-kind', 'worker', { timeout: 15_000 });
   await expect(page.getByTestId('fault-message')).toContainText('stopped answering (no reply in 5 s)');
-  await expect(banner).toContainText(`The page kept a copy of the recording (about event ${before.count.toLocaleString('en-US')})`);
+  await expect(banner).toContainText(`The page kept a copy of the recording (up to about the state after event #${(before.count - 1).toLocaleString('en-US')})`);
   await expect(banner).not.toContainText('not in it');
   // The panels still show the last state.
   await expect(consoleOf(page, 0).locator('.xterm-rows')).toContainText('kept in the recording');

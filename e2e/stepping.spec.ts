@@ -52,7 +52,12 @@ test('Home, then five single steps: the count rises by one each time and the has
   }
   await expect(page.getByTestId('event-count')).toHaveText(`#${ref.start + 4}`);
   // Across the first event: back past it stays at the start, forward moves again (no jam).
-  for (let k = 0; k < 7; k++) await page.getByTestId('step-back').click();
+  for (let k = 0; k < 5; k++) await page.getByTestId('step-back').click();
+  await shows(page, ref.start);
+  // At the start the back buttons are disabled, and the keys past it stay there.
+  await expect(page.getByTestId('step-back')).toBeDisabled();
+  await page.keyboard.press(',');
+  await page.keyboard.press('ArrowLeft');
   await shows(page, ref.start);
   await page.keyboard.press('.');
   await shows(page, ref.start + 1);

@@ -95,7 +95,7 @@ describe('generateQuiz', () => {
       }
       expect(pauseAt).toBe(decisive[0]);
       // Every event the text cites is one it calls decisive.
-      for (const m of quiz.explain.matchAll(/event (\d+)/g)) expect(decisive).toContain(Number(m[1]));
+      for (const m of quiz.explain.matchAll(/event #(\d+)/g)) expect(decisive).toContain(Number(m[1]));
     }
   });
 

@@ -150,8 +150,8 @@ export function callWindow(events: readonly EventRecord[], at: number): EventRec
   return events.slice(from + 1, at + 1);
 }
 
-/** "event 12": how the page's event log and the JSON-lines trace number an event. */
-export const ev = (e: EventRecord): string => `event ${e.i}`;
+/** "event #12": the 0-based index the page's event log, the timeline and the JSON-lines trace's `i` name an event by (issue #10). */
+export const ev = (e: EventRecord): string => `event #${e.i}`;
 
 /** Which entry of an array at `array` a receiver entry gpa ("0x2064") is. */
 export const entryIndex = (dst: string | number, array = ARRAY_AT): number => (Number(dst) - array) / DMA.size;

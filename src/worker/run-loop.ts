@@ -111,7 +111,7 @@ export abstract class RunLoop extends LivePublisher {
         idle = true;
         break;
       }
-      if (this.faultAt >= 0 && m.events.count >= this.faultAt) throw new InjectedFault(`injected fault at event ${m.events.count}`);
+      if (this.faultAt >= 0 && m.events.count >= this.faultAt) throw new InjectedFault(`injected fault after event #${m.events.count - 1}`);
       if (stop && (hit = findEvent(m.events, stop, before, m.events.count, 1)) >= 0) break;
       if ((m.quanta & 63) === 0 && this.host.now() - start > SLICE_MS) break;
     }

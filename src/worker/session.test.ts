@@ -125,7 +125,7 @@ describe('Session', () => {
     host.drain();
     const f = s.fault();
     expect(f).not.toBeNull();
-    expect(f!.message).toMatch(/injected fault at event/);
+    expect(f!.message).toMatch(/injected fault after event #\d+/);
     expect(new Uint32Array(s.info().live)[liveWord('fault')]).toBe(1);
     // Nothing runs while faulted, and the recording so far is intact.
     s.step();

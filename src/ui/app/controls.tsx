@@ -3,12 +3,14 @@
  * reset, open a scenario file, theme.
  */
 import React, { useEffect, useState } from 'react';
-import { type FrameViews, liveAt } from '../client/frame-views.ts';
+import type { FrameViews } from '../client/frame-views.ts';
+import { decodeLive } from '../client/struct-decoders.ts';
 import { FilePickerButton } from '../files/file-picker-button.tsx';
 import { OpenDiskImage } from '../files/open-disk-image.tsx';
 import { loadPreset, resetSession } from '../client/session-actions.ts';
 import { openSessionFile } from '../share/share.ts';
 import { useUi } from '../store/store.ts';
+import { jumpTo } from './jump.ts';
 import { useSharedView, useSimClient } from '../client/use-shared-view.ts';
 import type { EventFilter } from '../../worker/api.ts';
 
@@ -24,28 +26,47 @@ const SPEEDS: readonly (readonly [number, string])[] = [
   [1, '1 ev/s'],
 ];
 
-/** The grains the ◂ / ▸ jump buttons step by: filters on the JSON-lines fields (api.goToMatch). */
-export function jumpGrains(guests: number): { id: string; label: string; filter: EventFilter }[] {
+/** The grains the ◂ / ▸ jump buttons step by: filters on the JSON-lines fields (api.goToMatch); `key` is its shortcut (Shift: back). */
+export function jumpGrains(guests: number): { id: string; label: string; key?: string; filter: EventFilter }[] {
   return [
-    { id: 'hcall', label: 'hypercall', filter: { kind: 'hcall' } },
-    { id: 'dma', label: 'DMA transfer', filter: { kind: 'dma' } },
-    { id: 'irq', label: 'interrupt', filter: { kind: 'irq_deliver' } },
+    { id: 'hcall', label: 'hypercall', key: 'h', filter: { kind: 'hcall' } },
+    { id: 'dma', label: 'DMA transfer', key: 'd', filter: { kind: 'dma' } },
+    { id: 'irq', label: 'interrupt', key: 'i', filter: { kind: 'irq_deliver' } },
     ...Array.from({ length: guests }, (_, g) => ({ id: `guest${g}`, label: `guest ${g} event`, filter: { guest: g } })),
   ];
 }
 
-const decodeRunning = (v: FrameViews): boolean => liveAt(v, 'running') !== 0;
+/**
+ * Where the shown state is, for the time-travel buttons' disabled states: at
+ * the start (view = info.start, nothing earlier can be shown) back is
+ * disabled; at the latest event forward is, unless the run can still go on
+ * (running, or not idle: a step there runs the next event).
+ */
+/** How long "no later interrupt" stays up (ms). */
+const JUMP_NOTICE_MS = 4000;
+
+const decodeNav = (v: FrameViews): { running: boolean; atStart: boolean; atEnd: boolean; canRunOn: boolean } => {
+  const live = decodeLive(v);
+  const atEnd = live.view >= live.recorded;
+  return { running: live.running, atStart: live.view <= v.info.start, atEnd, canRunOn: !atEnd || !live.idle };
+};
 
 export function Controls(): React.JSX.Element {
   const client = useSimClient();
-  const running = useSharedView(decodeRunning, false);
+  const { running, atStart, atEnd, canRunOn } = useSharedView(decodeNav, { running: false, atStart: false, atEnd: false, canRunOn: true });
   const [presets, setPresets] = useState<{ name: string; description: string }[]>([]);
   const [grain, setGrain] = useState('hcall');
   const grains = jumpGrains(client.info?.guests.length ?? 1);
-  const jump = (direction: 'next' | 'prev'): void => {
-    const g = grains.find((x) => x.id === grain) ?? grains[0];
-    void client.api.goToMatch(g.filter, direction);
-  };
+  const chosen = grains.find((x) => x.id === grain) ?? grains[0];
+  const jump = (direction: 'next' | 'prev'): void => void jumpTo(client, chosen.filter, direction, chosen.label);
+  const jumpNotice = useUi((s) => s.jumpNotice);
+  const setJumpNotice = useUi((s) => s.setJumpNotice);
+  // The notice says what the last jump did: it goes when a jump lands, or after a few seconds.
+  useEffect(() => {
+    if (jumpNotice === null) return;
+    const t = setTimeout(() => setJumpNotice(null), JUMP_NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [jumpNotice, setJumpNotice]);
   const sourceName = useUi((s) => s.sourceName);
   const speed = useUi((s) => s.speed);
   const setSpeed = useUi((s) => s.setSpeed);
@@ -88,31 +109,48 @@ export function Controls(): React.JSX.Element {
         ❚❚ pause
       </button>
       <span className="nav" role="group" aria-label="Time travel">
-        <button type="button" data-testid="go-start" onClick={() => void client.api.goToStart()} title="Go to the start (Home)" aria-label="Go to the start">
+        <button type="button" data-testid="go-start" disabled={atStart} onClick={() => void client.api.goToStart()} title="Go to the start (Home)" aria-label="Go to the start">
           |◂
         </button>
-        <button type="button" data-testid="step-back" onClick={() => void client.api.stepBack()} title="Step back one event (, or ←)">
+        <button type="button" data-testid="step-back" disabled={atStart} onClick={() => void client.api.stepBack()} title="Step back one event (, or ←)">
           ◂ back
         </button>
-        <button type="button" data-testid="step" onClick={() => void client.api.step()} title="Step one event (. or →)">
+        <button type="button" data-testid="step" disabled={!canRunOn} onClick={() => void client.api.step()} title="Step forward one event (. or →)">
           step ▸
         </button>
-        <button type="button" data-testid="go-end" onClick={() => void client.api.goToEnd()} title="Go to the latest event (End)" aria-label="Go to the latest event">
+        <button type="button" data-testid="go-end" disabled={atEnd} onClick={() => void client.api.goToEnd()} title="Go to the latest event (End)" aria-label="Go to the latest event">
           ▸|
         </button>
-        <button type="button" data-testid="jump-prev" onClick={() => jump('prev')} title="Previous event of the chosen kind (H: hypercall, D: DMA, I: interrupt)" aria-label="Previous of the chosen kind">
+        <button
+          type="button"
+          data-testid="jump-prev"
+          disabled={atStart}
+          onClick={() => jump('prev')}
+          title={`Previous ${chosen.label}${chosen.key ? ` (${chosen.key.toUpperCase()}, i.e. Shift+${chosen.key})` : ''}`}
+          aria-label={`Previous ${chosen.label}`}
+        >
           ◂
         </button>
-        <select data-testid="jump-kind" aria-label="Jump by" value={grain} onChange={(e) => setGrain(e.target.value)}>
+        <select data-testid="jump-kind" aria-label="Jump by" title="What ◂ and ▸ jump to (keys: h / H hypercall, d / D DMA transfer, i / I interrupt)" value={grain} onChange={(e) => setGrain(e.target.value)}>
           {grains.map((g) => (
             <option key={g.id} value={g.id}>
               {g.label}
             </option>
           ))}
         </select>
-        <button type="button" data-testid="jump-next" onClick={() => jump('next')} title="Next event of the chosen kind (h: hypercall, d: DMA, i: interrupt)" aria-label="Next of the chosen kind">
+        <button
+          type="button"
+          data-testid="jump-next"
+          disabled={!canRunOn}
+          onClick={() => jump('next')}
+          title={`Next ${chosen.label}${chosen.key ? ` (${chosen.key})` : ''}`}
+          aria-label={`Next ${chosen.label}`}
+        >
           ▸
         </button>
+        <span className="dim" role="status" data-testid="jump-notice">
+          {jumpNotice}
+        </span>
       </span>
       <select
         data-testid="speed"

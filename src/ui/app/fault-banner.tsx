@@ -15,6 +15,13 @@ export const SupervisorContext = createContext<WorkerSupervisor | null>(null);
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/**
+ * `lastGood` is a count of events; the page names events by their 0-based
+ * index `#i` (as the log, timeline and trace's `i`), and n events is the
+ * state after event #n-1 (issue #10: one numbering everywhere).
+ */
+const stateAfter = (count: number): string => (count > 0 ? `the state after event #${fmt(count - 1)}` : 'the start');
+
 const decodeRefused = (_v: FrameViews, c: SimClient): number => c.inputRefusedBytes;
 
 export function FaultBanner(): React.JSX.Element | null {
@@ -26,9 +33,9 @@ export function FaultBanner(): React.JSX.Element | null {
   if (!fault) return null;
   const kept =
     fault.kind === 'exception'
-      ? `The recording is kept: a restart replays it to event ${fmt(fault.lastGood)}, the last good state.`
+      ? `The recording is kept: a restart replays it to ${stateAfter(fault.lastGood)}, the last good state.`
       : fault.lastGood > 0 || supervisor?.keptRecording
-        ? `The page kept a copy of the recording (about event ${fmt(fault.lastGood)}): a restart starts a new worker and replays it.`
+        ? `The page kept a copy of the recording (up to about ${stateAfter(fault.lastGood)}): a restart starts a new worker and replays it.`
         : 'The page had no copy of the recording yet: a restart starts the scenario afresh.';
   return (
     <div className="fault-banner" role="alert" data-testid="fault-banner" data-kind={fault.kind} data-last-good={fault.lastGood}>

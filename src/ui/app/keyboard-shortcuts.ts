@@ -12,6 +12,7 @@ import { useUi } from '../store/store.ts';
 import { nextStep, prevStep } from '../lesson/lesson-actions.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
 import { usePresenter } from '../store/presenter-store.ts';
+import { jumpTo } from './jump.ts';
 
 export interface Shortcut {
   /** KeyboardEvent.key values that trigger it. */
@@ -77,9 +78,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
       return true;
     },
   },
-  jumpBy(['h', 'H'], 'h / H', 'next / previous hypercall', { kind: 'hcall' }),
-  jumpBy(['d', 'D'], 'd / D', 'next / previous DMA transfer', { kind: 'dma' }),
-  jumpBy(['i', 'I'], 'i / I', 'next / previous interrupt', { kind: 'irq_deliver' }),
+  jumpBy(['h', 'H'], 'h / H', 'hypercall', { kind: 'hcall' }),
+  jumpBy(['d', 'D'], 'd / D', 'DMA transfer', { kind: 'dma' }),
+  jumpBy(['i', 'I'], 'i / I', 'interrupt', { kind: 'irq_deliver' }),
   {
     // Presentation clickers send PageDown / PageUp (issue #13); ← / → do it too while the lesson panel has focus.
     keys: ['PageDown'],
@@ -123,14 +124,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 /** Go to the next (Shift: previous) event matching `filter` (api.goToMatch). */
-function jumpBy(keys: string[], label: string, does: string, filter: EventFilter): Shortcut {
+function jumpBy(keys: string[], label: string, what: string, filter: EventFilter): Shortcut {
   return {
     keys,
     label,
-    does,
+    does: `next / previous ${what}`,
     run: (client, e) => {
       if (!client.views) return false;
-      void client.api.goToMatch(filter, e.shiftKey ? 'prev' : 'next');
+      void jumpTo(client, filter, e.shiftKey ? 'prev' : 'next', what);
       return true;
     },
   };

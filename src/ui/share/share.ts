@@ -199,8 +199,9 @@ async function replayed(client: SimClient, report: (message: string) => void): P
     report(`replaying the recording failed: ${p.message ?? 'unknown error'}`);
     return 'failed';
   }
+  // p.done and p.target are counts of events, so say "after N events", never "event N" (that is the index #i).
   const of = p.target > 0 ? ` of ${p.target}` : '';
-  report(p.state === 'cancelled' ? `the replay was cancelled at event ${p.done}${of}` : (p.message ?? `the replay stopped at event ${p.done}`));
+  report(p.state === 'cancelled' ? `the replay was cancelled after ${p.done}${of} events` : (p.message ?? `the replay stopped after ${p.done} events`));
   return 'stopped';
 }
 

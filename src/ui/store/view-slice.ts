@@ -21,6 +21,8 @@ export interface ViewSlice {
   loadError: string | null;
   /** Name of the loaded preset, or of the scenario file. */
   sourceName: string;
+  /** "no later interrupt": the last jump by kind found nothing (app/jump.ts); null once one lands. */
+  jumpNotice: string | null;
   setTheme(t: Theme): void;
   setSpeed(s: number): void;
   setInspector(t: InspectorTab): void;
@@ -28,6 +30,7 @@ export interface ViewSlice {
   setFollowLog(f: boolean): void;
   setLoadError(e: string | null): void;
   setSourceName(n: string): void;
+  setJumpNotice(n: string | null): void;
 }
 
 const prefersLight = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches;
@@ -58,6 +61,7 @@ export const createViewSlice: StateCreator<ViewSlice, [], [], ViewSlice> = (set)
   followLog: true,
   loadError: null,
   sourceName: '',
+  jumpNotice: null,
   setTheme: (theme) => {
     storeTheme(theme);
     set({ theme });
@@ -68,4 +72,5 @@ export const createViewSlice: StateCreator<ViewSlice, [], [], ViewSlice> = (set)
   setFollowLog: (followLog) => set({ followLog }),
   setLoadError: (loadError) => set({ loadError }),
   setSourceName: (sourceName) => set({ sourceName }),
+  setJumpNotice: (jumpNotice) => set({ jumpNotice }),
 });

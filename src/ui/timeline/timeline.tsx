@@ -168,6 +168,12 @@ class TimelineController {
     return Math.max(0, Math.min(this.recorded, Math.round(this.start + (x - GUTTER) * this.perPx)));
   }
 
+  /** A scrub lands where a click on the event under the pointer does: right after it, count i+1 (issue #10); past the end, the last. */
+  private scrubTo(x: number, y: number): void {
+    const i = this.recorded > 0 ? this.eventAt(x, y) : 0;
+    if (this.recorded > 0) this.seek((i < 0 ? this.recorded - 1 : i) + 1);
+  }
+
   /** One seek in flight; while it runs, later positions replace each other and the last one goes next. */
   seek(count: number): void {
     if (this.seekInFlight) {
@@ -211,7 +217,7 @@ class TimelineController {
     const onCursor = Math.abs(x - this.xOf(this.view)) <= 5;
     const mode: DragMode = y < RULER || onCursor ? 'scrub' : 'press';
     this.drag = { mode, x, start: this.start, pointer: e.pointerId };
-    if (mode === 'scrub') this.seek(this.countAt(x));
+    if (mode === 'scrub') this.scrubTo(x, y);
     this.canvas.style.cursor = mode === 'scrub' ? 'ew-resize' : 'grabbing';
   }
 
@@ -224,7 +230,7 @@ class TimelineController {
         this.fit = false;
         this.start = d.start - (x - d.x) * this.perPx;
         this.clampWindow();
-      } else if (d.mode === 'scrub') this.seek(this.countAt(x));
+      } else if (d.mode === 'scrub') this.scrubTo(x, y);
     } else {
       this.canvas.style.cursor = x >= GUTTER && (y < RULER || Math.abs(x - this.xOf(this.view)) <= 5) ? 'ew-resize' : 'crosshair';
     }
