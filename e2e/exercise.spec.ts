@@ -51,3 +51,21 @@ test('the exercise picker lists the lessons’ exercises and opens one', async (
   await expect(page.getByTestId('exercise')).toHaveAttribute('data-guest', '3');
   await expect(editorOf(page, 3).locator('.cm-content')).toContainText('bad DMA entry: 256@0x3f80');
 });
+
+test('a lesson step with an exercise offers "Try the exercise", which opens it in the script editor', async ({ page }) => {
+  await page.goto('/?lesson=workbench&step=0');
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson).toHaveAttribute('data-step', '0');
+  await expect(page.getByTestId('lesson-next')).toBeEnabled();
+  // Step 1 narrates; it carries no exercise, so no button.
+  await expect(page.getByTestId('lesson-exercise')).toHaveCount(0);
+  await page.goto('/?lesson=workbench&step=4');
+  await expect(lesson).toHaveAttribute('data-step', '4');
+  const button = page.getByTestId('lesson-exercise');
+  await expect(button).toHaveText('Try the exercise');
+  await button.click();
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-guest', '1');
+  await expect(page.getByTestId('script-editor')).toHaveCount(1);
+  await expect(editorOf(page, 1)).toHaveAttribute('data-ready', 'true');
+  await expect(editorOf(page, 1).locator('.cm-content')).toContainText("# Exercise: ring guest 0's doorbell");
+});

@@ -91,8 +91,8 @@ export interface LessonView {
   readonly id: string;
   readonly title: string;
   readonly summary: string;
-  /** Per step: its narration (markdown), whether "next" moves the machine, whether it goes back. */
-  readonly steps: readonly { readonly say: string; readonly moves: boolean; readonly back: boolean }[];
+  /** Per step: its narration (markdown), whether "next" moves the machine, whether it goes back, whether it carries an `exercise` (issue #14). */
+  readonly steps: readonly { readonly say: string; readonly moves: boolean; readonly back: boolean; readonly exercise: boolean }[];
 }
 
 export type LessonOpenResult = { readonly ok: true; readonly lesson: LessonView } | { readonly ok: false; readonly error: string };

@@ -29,7 +29,7 @@ export class LessonHost {
     }
     this.player = p;
     const l = r.value;
-    return { ok: true, lesson: { id: l.id, title: l.title, summary: l.summary, steps: l.steps.map((s) => ({ say: s.say, moves: s.do.length > 0, back: s.do.some((a) => 'back' in a) })) } };
+    return { ok: true, lesson: { id: l.id, title: l.title, summary: l.summary, steps: l.steps.map((s) => ({ say: s.say, moves: s.do.length > 0, back: s.do.some((a) => 'back' in a), exercise: s.extra.exercise !== undefined })) } };
   }
 
   /** Step k: its checks, the state to show (as a recording) and what to highlight. */

@@ -10,6 +10,7 @@ import { useUi } from '../store/store.ts';
 import { closeLesson, goToStep, lessonSourceName, nextStep, prevStep } from './lesson-actions.ts';
 import { LessonSay } from './lesson-say.tsx';
 import { useLesson } from './lesson-store.ts';
+import { openExercise } from '../panels/editor/exercise-actions.ts';
 import './lesson.css';
 
 export function LessonPanel(): React.JSX.Element | null {
@@ -74,6 +75,12 @@ export function LessonPanel(): React.JSX.Element | null {
           </p>
         )}
         {s && <LessonSay say={s.say} />}
+        {s?.exercise && (
+          // The step's exercise in the script editor: its start scenario, the starting source, the goals (issue #14).
+          <button type="button" className="lesson-exercise" data-testid="lesson-exercise" onClick={() => void openExercise(client, lesson.id, step)}>
+            Try the exercise
+          </button>
+        )}
       </div>
       {results.length > 0 && (
         <div className="lesson-proof">

@@ -18,6 +18,7 @@ import { useUi } from '../../store/store.ts';
 import type { Theme } from '../../store/view-slice.ts';
 import { TERM_FONT_PX, usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
+import './console.css';
 
 /** Up to this many guests the consoles sit side by side; more get tabs. */
 const SPLIT_MAX = 2;

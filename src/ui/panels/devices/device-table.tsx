@@ -11,6 +11,7 @@ import { useUi } from '../../store/store.ts';
 import { type DescriptorRow, decodeDescriptors, decodeLive } from '../../client/struct-decoders.ts';
 import { useSharedView } from '../../client/use-shared-view.ts';
 import { Term } from '../../glossary/term.tsx';
+import './devices.css';
 
 const CHIP_LABEL: Readonly<Record<string, string>> = {
   ACKNOWLEDGE: 'ACK',

@@ -17,6 +17,7 @@ import { usePickEvent } from './use-pick-event.ts';
 import { useQuiz } from '../../store/quiz-store.ts';
 import { usePresenter } from '../../store/presenter-store.ts';
 import { useSharedView, useSimClient } from '../../client/use-shared-view.ts';
+import './events.css';
 
 /** Row height at font scale 1 (px); rows grow with the page's font scale (presenter mode). */
 const ROW_PX = 18;

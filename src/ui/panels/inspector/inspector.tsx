@@ -10,6 +10,7 @@ import { NetPage } from './net-page.tsx';
 import { useUi } from '../../store/store.ts';
 import type { InspectorTab } from '../../store/view-slice.ts';
 import { Workbench } from './workbench.tsx';
+import './inspector.css';
 
 const TABS: readonly (readonly [InspectorTab, string])[] = [
   ['block', 'Block page'],

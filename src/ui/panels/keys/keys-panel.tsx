@@ -3,6 +3,7 @@ import React from 'react';
 import { DmaBuffer } from './dma-buffer.tsx';
 import { DmaKeys } from './dma-keys.tsx';
 import { Term } from '../../glossary/term.tsx';
+import './keys.css';
 
 export function KeysPanel(): React.JSX.Element {
   return (
