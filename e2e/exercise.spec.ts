@@ -1,18 +1,7 @@
 /** Exercises (issue #14): open one, Check the starting code (a goal unmet, with what was seen), solve it, Check again. */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { waitIdle } from './page-helpers.ts';
+import { editorOf, typeScript, waitIdle } from './page-helpers.ts';
 
-const editorOf = (page: Page, guest: number): Locator => page.locator(`[data-testid="script-editor"][data-guest="${guest}"]`);
-
-async function typeScript(page: Page, guest: number, lines: readonly string[]): Promise<void> {
-  await editorOf(page, guest).locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  for (const l of lines) {
-    await page.keyboard.type(l);
-    await page.keyboard.press('Enter');
-  }
-}
 
 test('solve an exercise: the starting code misses a goal and says what it saw; the fix meets every goal', async ({ page }) => {
   await page.goto('/?exercise=workbench:4');

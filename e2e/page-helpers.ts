@@ -3,6 +3,19 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export const consoleOf = (page: Page, guest: number): Locator => page.locator(`[data-testid="console"][data-guest="${guest}"]`);
 
+export const editorOf = (page: Page, guest: number): Locator => page.locator(`[data-testid="script-editor"][data-guest="${guest}"]`);
+
+/** Replace guest `guest`'s script in the editor by typing it, line by line, as a person would. */
+export async function typeScript(page: Page, guest: number, lines: readonly string[]): Promise<void> {
+  await editorOf(page, guest).locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  for (const l of lines) {
+    await page.keyboard.type(l);
+    await page.keyboard.press('Enter');
+  }
+}
+
 /** The terminal's visible lines (xterm's DOM renderer rows), trailing blanks trimmed. */
 export async function terminalLines(page: Page, guest: number): Promise<string[]> {
   const text = await consoleOf(page, guest).locator('.xterm-rows').innerText();

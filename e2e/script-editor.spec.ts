@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { waitIdle } from './page-helpers.ts';
+import { editorOf, typeScript, waitIdle } from './page-helpers.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -16,24 +16,12 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
-const editorOf = (page: Page, guest: number): Locator => page.locator(`[data-testid="script-editor"][data-guest="${guest}"]`);
 const resultAt = (page: Page, guest: number, line: number): Locator => editorOf(page, guest).locator(`[data-testid="script-line-result"][data-line="${line}"]`);
 
 async function openExample(page: Page, name: string): Promise<void> {
   await page.goto(`/?preset=${name}`);
   await waitIdle(page);
   await expect(editorOf(page, 0)).toHaveAttribute('data-ready', 'true');
-}
-
-/** Replace guest `guest`'s script by typing it, line by line, as a person would. */
-async function typeScript(page: Page, guest: number, lines: readonly string[]): Promise<void> {
-  await editorOf(page, guest).locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  for (const l of lines) {
-    await page.keyboard.type(l);
-    await page.keyboard.press('Enter');
-  }
 }
 
 test('an example opens in the editor with each line’s result beside it', async ({ page }) => {
