@@ -28,7 +28,16 @@ test('a guest killed mid-transfer shows its message while the rest of the page k
   // The rest of the page works: the kill reason jumps to its event, stepping still steps.
   await kill.click();
   await page.getByTestId('pause').click();
-  const at = await eventCount(page);
+  // The flood may still be mid-slice when pause lands: wait until the page says paused and the shown count holds still.
+  await expect(page.getByTestId('status')).toHaveAttribute('data-running', 'false');
+  let at = -1;
+  await expect
+    .poll(async () => {
+      const before = at;
+      at = await eventCount(page);
+      return at === before;
+    }, { intervals: [250] })
+    .toBe(true);
   await page.getByTestId('step-back').click();
   await expect.poll(() => eventCount(page)).toBe(at - 1);
   await expect(page.getByTestId('fault-banner')).toHaveCount(0);
