@@ -149,6 +149,11 @@ export const SIM_LIVE: StructDecl = {
     f('tty_pending', '__u32', 16),
     f('stdout_chunks', '__u32', 16),
     f('console_seq', '__u32', 16),
+    // Issue #15: the bounded event log's slots (3 words each: chunk + 1, kept [lo, hi)), and
+    // change counters of the timeline bins and the panels' facts.
+    f('event_dir', '__u32', 48),
+    f('bins_seq', '__u32'),
+    f('facts_seq', '__u32'),
   ],
 };
 

@@ -3,6 +3,7 @@
  * comlink), and what it gets back. Everything else the UI learns by reading
  * shared memory (guest memory, binding tables, the live block, event chunks).
  */
+import type { FactsView } from './event-facts.ts';
 import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
 import type { EventFilter } from './event-filter.ts';
@@ -68,6 +69,10 @@ export interface SessionInfo {
   readonly live: ArrayBufferLike;
   readonly guests: readonly GuestInfo[];
   readonly sharedObjects: readonly SharedObjectInfo[];
+  /** The timeline's fixed-size overview (src/trace/timeline-bins.ts layout); a SharedArrayBuffer when shared. */
+  readonly timeline: ArrayBufferLike;
+  /** Most event slots the session keeps (the live block's `event_dir` says which chunk each holds). */
+  readonly eventSlots: number;
 }
 
 export type LoadResult = { readonly ok: true; readonly info: SessionInfo } | { readonly ok: false; readonly error: string };
@@ -177,8 +182,16 @@ export interface SimApi {
   reset(): LoadResult;
   /** Console output of a guest up to the shown event; `from` chunks already seen. */
   console(guest: number, fromChunk: number): { text: string; chunks: number; reset: boolean };
-  /** Event storage chunks from index `from` on (SharedArrayBuffers when shared). */
-  eventChunks(from: number): ArrayBufferLike[];
+  /**
+   * Event storage slots from index `from` on (SharedArrayBuffers when shared,
+   * else copies): the live block's `event_dir` says which chunk and which
+   * records [lo, hi) each slot holds (issue #15: the session keeps a window).
+   */
+  eventSlots(from: number): ArrayBufferLike[];
+  /** A copy of the timeline bins (for a page that is not cross-origin isolated). */
+  timelineCopy(): ArrayBuffer;
+  /** Kills, warnings and block requests of the state after event #view-1 (src/worker/event-facts.ts). */
+  facts(view: number): FactsView;
   /** The event string table (kill reasons) from index `from` on. */
   strings(from: number): string[];
   summary(): MachineSummary;

@@ -33,6 +33,8 @@ export abstract class LivePublisher extends SessionCore {
         sharedPages: sharedPagesOf(L.memory),
       })),
       sharedObjects: m.sharedObjects.map((o) => ({ id: o.id, name: o.name, bytes: o.bytes.buffer })),
+      timeline: this.bins!.buffer,
+      eventSlots: m.events.capacity,
     };
   }
 
@@ -49,7 +51,14 @@ export abstract class LivePublisher extends SessionCore {
     w[liveWord('running')] = this.running ? 1 : 0;
     w[liveWord('suspended')] = m.suspended ? 1 : 0;
     w[liveWord('guest_count')] = m.launchers.length;
-    w[liveWord('chunk_count')] = m.events.chunks.length;
+    // The timeline bins and the facts see every event before the bounded log lets it go (onEvict) and here.
+    this.bins?.catchUp(m.events);
+    this.factLog?.catchUp(m.events);
+    if (this.view > 0) m.events.touch(this.view - 1);
+    w[liveWord('chunk_count')] = m.events.slots.length;
+    m.events.writeDirectory(w.subarray(liveWord('event_dir'), liveWord('event_dir') + 48));
+    w[liveWord('bins_seq')] = this.bins ? this.bins.header[2] : 0;
+    w[liveWord('facts_seq')] = this.factLog ? this.factLog.seq : 0;
     w[liveWord('inputs_pending')] = m.inputsPending;
     const dt = now - this.rateWindow.t;
     if (!this.running || forceHash) {

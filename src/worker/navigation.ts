@@ -1,6 +1,6 @@
 /** Moving the shown event on request: steps, seeks, jumps to the next matching event or script step, and typed input. */
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { compileFilter, findEvent, type EventFilter } from './event-filter.ts';
+import { compileFilter, type EventFilter } from './event-filter.ts';
 import { FIND_AHEAD, SCRIPT_STEP_LIMIT } from './session-core.ts';
 import { RunLoop } from './run-loop.ts';
 
@@ -41,10 +41,10 @@ export abstract class Navigation extends RunLoop {
       const start = this.checkpoints!.startCount;
       if (direction === 'prev') {
         // The shown event is #view-1: the previous match is before it (events before the start cannot be shown).
-        found = findEvent(m.events, match, this.view - 1, start, -1);
+        found = this.findRecorded(match, this.view - 1, start, -1, limit);
       } else {
-        found = findEvent(m.events, match, this.view, m.events.recorded, 1);
-        if (found < 0) found = this.runOnFor(match, this.view + limit);
+        found = this.findRecorded(match, this.view, m.events.recorded, 1, limit);
+        if (found < 0 && this.view + limit > m.events.recorded) found = this.runOnFor(match, this.view + limit);
       }
       // Not found: back to the shown state (running on may have left the machine elsewhere).
       this.showCount(found >= 0 ? found + 1 : this.view);
@@ -78,9 +78,15 @@ export abstract class Navigation extends RunLoop {
     this.resumeIfSuspended();
     this.idleAtEnd = false;
     if (!atEnd || m.events.count < m.events.recorded) {
-      // Typing into the past: what was recorded after this point is another timeline now.
+      // Typing into the past: what was recorded after this point is another timeline now. The
+      // timeline bin holding this point is summarized again from its events before it (kept first).
+      const count = m.events.count;
+      const bins = this.bins;
+      if (bins) this.ensureEvents((count >>> bins.shift) << bins.shift, count);
       this.checkpoints!.fork();
       m.dropPendingInputs();
+      bins?.rewind(count, m.events);
+      this.factLog?.rewind(count);
     }
     m.typeInput(guest, text);
     this.publish(false);

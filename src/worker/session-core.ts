@@ -1,7 +1,9 @@
 /** The session's state and its time travel: the machine, its checkpoints, the shown event (`view`), and moving it (showCount, showExact). */
 import { Machine } from '../machine/machine.ts';
 import { Checkpoints } from '../machine/checkpoints.ts';
-import type { SimEvent } from '../hw/events.ts';
+import { EVENT_CHUNK, type SimEvent } from '../hw/events.ts';
+import { TimelineBins } from '../trace/timeline-bins.ts';
+import { EventFacts } from './event-facts.ts';
 import { type Scenario } from '../scenario/scenario.ts';
 import { defaultAllocator, type Allocator } from '../hw/memory.ts';
 import { type Recording } from '../trace/recording.ts';
@@ -40,6 +42,16 @@ export const FIND_AHEAD = 1_000_000;
 export const SETTLE_QUANTA = 10_000;
 /** stepScript looks at most this many events for the script's next step. */
 export const SCRIPT_STEP_LIMIT = 10_000;
+/**
+ * Event slots the page's session keeps (issue #15): 12 chunks of 65,536
+ * events (24 MB), the recent window plus what a seek or the log asked for;
+ * older events are regenerated from checkpoints when needed.
+ */
+export const PAGE_EVENT_SLOTS = 12;
+/** Events before the shown one that a far seek also makes readable (the event log's rows above it). */
+export const LOG_CONTEXT = 2048;
+/** Most events regenerated in one re-run (two chunks: well within PAGE_EVENT_SLOTS with the window kept). */
+export const REGENERATE_SPAN = 2 * EVENT_CHUNK;
 
 export interface SessionFault {
   readonly message: string;
@@ -80,6 +92,9 @@ export abstract class SessionCore {
   protected faultAt = -1;
   /** The page's replay of a link, in slices (sliced-replay.ts); null when none is under way. */
   protected replay: SlicedReplay | null = null;
+  /** The timeline's fixed-size overview and the panels' facts, built as events are recorded (issue #15). */
+  protected bins: TimelineBins | null = null;
+  protected factLog: EventFacts | null = null;
 
   protected abstract publish(forceHash: boolean): void;
   protected abstract guard(fn: () => void): void;
@@ -169,14 +184,98 @@ export abstract class SessionCore {
         this.view = end;
         return;
       }
-      cps.seek(count - 1);
+      this.seekShown(count - 1);
       this.view = m.events.count;
       return;
     }
     // The start is checkpoint 0 as constructed (a quantum may have run there without an event).
     if (count <= start) cps.seek(start - 1);
-    else if (!(m.suspended && m.events.count === count)) cps.seek(count - 1);
+    else if (!(m.suspended && m.events.count === count)) this.seekShown(count - 1);
     this.view = m.events.count;
+  }
+
+  /** Seek to event `index`; if the events before it were let go, re-run from far enough back that the log's rows above it are readable. */
+  private seekShown(index: number): void {
+    const ev = this.machine!.events;
+    const back = Math.max(this.checkpoints!.startCount, index - LOG_CONTEXT);
+    this.checkpoints!.seek(index, ev.has(back) ? index : back);
+  }
+
+  /**
+   * Do `fn`, which may re-run the machine anywhere (regenerating events),
+   * then put the machine back exactly where it was: the same event count,
+   * quantum and suspension (the machine is deterministic, so this is the
+   * same state). Only events near the shown one are kept on the way back.
+   */
+  protected keepingPlace<T>(fn: () => T): T {
+    const m = this.machine!;
+    const cps = this.checkpoints!;
+    const { count } = m.events;
+    const { quanta, suspended } = m;
+    try {
+      return fn();
+    } finally {
+      if (m.events.count !== count || m.quanta !== quanta || m.suspended !== suspended) {
+        m.events.scratchBelow = Math.max(0, Math.floor((count - LOG_CONTEXT) / EVENT_CHUNK) * EVENT_CHUNK);
+        try {
+          if (suspended) cps.seek(count - 1);
+          else {
+            cps.resumeAt(count);
+            while (m.quanta < quanta) {
+              cps.beforeStep();
+              if (!m.step()) break;
+            }
+          }
+        } finally {
+          m.events.scratchBelow = -1;
+        }
+      }
+    }
+  }
+
+  /** Make the recorded events [from, to) readable (regenerating what the bounded log let go), the machine left where it was. */
+  protected ensureEvents(from: number, to: number): void {
+    const m = this.machine!;
+    const ev = m.events;
+    const a = Math.max(0, from);
+    const b = Math.min(to, ev.recorded);
+    if (a >= b || ev.hasRange(a, b)) return;
+    this.keepingPlace(() => {
+      for (let lo = a; lo < b; lo += REGENERATE_SPAN) {
+        const hi = Math.min(b, lo + REGENERATE_SPAN);
+        if (!ev.hasRange(lo, hi)) this.checkpoints!.regenerate(lo, hi);
+      }
+    });
+  }
+
+  /**
+   * findEvent over the recorded timeline, regenerating stretches the bounded
+   * log let go (at most `limit` events looked at); the machine is left where
+   * it was. Forward: [from, to); backward: from from-1 down to `to`.
+   */
+  protected findRecorded(match: (ev: SimEvent) => boolean, from: number, to: number, direction: 1 | -1, limit = FIND_AHEAD): number {
+    const m = this.machine!;
+    const ev = m.events;
+    const lookAt = (i: number): boolean => {
+      if (!ev.has(i)) {
+        const lo = direction === 1 ? i : Math.max(to, i + 1 - REGENERATE_SPAN);
+        const hi = direction === 1 ? Math.min(to, ev.recorded, i + REGENERATE_SPAN) : i + 1;
+        this.checkpoints!.regenerate(lo, hi);
+      }
+      return match(ev.get(i));
+    };
+    const search = (): number => {
+      if (direction === 1) {
+        const end = Math.min(to, ev.recorded, from + limit);
+        for (let i = Math.max(0, from); i < end; i++) if (lookAt(i)) return i;
+      } else {
+        const end = Math.max(0, to, from - limit);
+        for (let i = Math.min(from, ev.recorded) - 1; i >= end; i--) if (lookAt(i)) return i;
+      }
+      return -1;
+    };
+    // Only a search that had to regenerate moved the machine (keepingPlace then puts it back).
+    return this.keepingPlace(search);
   }
 
   /** Pause, do `move`, publish; returns the shown view. */

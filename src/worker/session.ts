@@ -20,13 +20,19 @@ import { summarize, type MachineSummary } from '../machine/summary.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 import { makeRecording, type Recording } from '../trace/recording.ts';
 import { encodeLink } from '../trace/link.ts';
-import { chromeTraceParts } from '../trace/chrome-trace.ts';
-import { jsonLinesParts } from '../trace/jsonl.ts';
+import { ChromeTraceStream } from '../trace/chrome-trace.ts';
+import { jsonLinesText } from '../trace/jsonl.ts';
+import { TimelineBins } from '../trace/timeline-bins.ts';
+import { LGUEST_DEVICE_T_BLOCK } from '../abi/constants.ts';
+import { EventFacts, type FactsView } from './event-facts.ts';
 import type { ExerciseReply, ExerciseRequest, FrameCopy, LessonOpenResult, LessonStepView, LoadResult, LoadSource, QuizOptions, QuizPlan, ScriptView, SimApi } from './api.ts';
 import type { LessonHost } from './lesson-host.ts';
 import { liveWord } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET } from './sliced-replay.ts';
-import { REPLAY_AHEAD } from './session-core.ts';
+import { PAGE_EVENT_SLOTS, REGENERATE_SPAN, REPLAY_AHEAD } from './session-core.ts';
+
+/** Events per piece of an exported trace. */
+const TRACE_PART = 8192;
 import { Navigation } from './navigation.ts';
 import { resolveLoadSource } from './load-source.ts';
 import { latin1Text } from '../base/latin1.ts';
@@ -45,6 +51,9 @@ export class Session extends Navigation implements SimApi {
     let checkpoints: Checkpoints;
     try {
       machine = new Machine(scenario, { alloc: this.alloc });
+      // Issue #15: the page keeps a window of events; the rest is regenerated from checkpoints.
+      machine.events.capacity = PAGE_EVENT_SLOTS;
+      machine.events.pinnedBelow = machine.events.count;
       checkpoints = new Checkpoints(machine);
     } catch (e) {
       return { ok: false, error: `could not start the scenario: ${(e as Error).message}` };
@@ -57,6 +66,15 @@ export class Session extends Navigation implements SimApi {
     old?.cancel();
     this.machine = machine;
     this.checkpoints = checkpoints;
+    const bins = new TimelineBins(machine.launchers.length, this.alloc);
+    const facts = new EventFacts(machine.launchers.map((L) => L.devices.find((d) => d.type === LGUEST_DEVICE_T_BLOCK)?.index ?? -1));
+    this.bins = bins;
+    this.factLog = facts;
+    // Before the log lets a slot go, the overview and the facts have seen its events.
+    machine.events.onEvict = () => {
+      bins.catchUp(machine.events);
+      facts.catchUp(machine.events);
+    };
     this.source = source;
     this.scenario = scenario;
     this.ui = ui;
@@ -147,8 +165,18 @@ export class Session extends Navigation implements SimApi {
     return { text, chunks: n, reset };
   }
 
-  eventChunks(from: number): ArrayBufferLike[] {
-    return this.need().events.chunks.slice(from).map((c) => c.buffer);
+  eventSlots(from: number): ArrayBufferLike[] {
+    return this.need().events.slots.slice(from).map((c) => c.buffer);
+  }
+
+  timelineCopy(): ArrayBuffer {
+    return this.bins!.buffer.slice(0) as ArrayBuffer;
+  }
+
+  facts(view: number): FactsView {
+    const m = this.need();
+    this.factLog!.catchUp(m.events);
+    return this.factLog!.at(view);
   }
 
   strings(from: number): string[] {
@@ -188,10 +216,33 @@ export class Session extends Navigation implements SimApi {
    * the page hands over a reference, not a copy of the bytes.
    */
   exportTrace(format: 'chrome' | 'jsonl', range: 'shown' | 'all' = 'shown'): Blob {
-    const ev = this.need().events;
+    return new Blob(this.traceParts(format, range), { type: format === 'chrome' ? 'application/json' : 'application/x-ndjson' });
+  }
+
+  /**
+   * The trace's pieces. The bounded log keeps a window of events, so the
+   * export walks the timeline in stretches, regenerating from checkpoints
+   * each stretch it let go (issue #15: "export still gives the whole trace,
+   * streamed by regeneration"); the machine is left where it was.
+   */
+  traceParts(format: 'chrome' | 'jsonl', range: 'shown' | 'all' = 'shown'): string[] {
+    const m = this.need();
+    const ev = m.events;
     const to = range === 'all' ? ev.recorded : ev.count;
-    const parts = format === 'chrome' ? chromeTraceParts(ev, undefined, to) : jsonLinesParts(ev, undefined, to);
-    return new Blob([...parts], { type: format === 'chrome' ? 'application/json' : 'application/x-ndjson' });
+    const chrome = format === 'chrome' ? new ChromeTraceStream() : null;
+    const parts: string[] = chrome ? [chrome.head()] : [];
+    this.keepingPlace(() => {
+      for (let from = 0; from < to; from += REGENERATE_SPAN) {
+        const end = Math.min(to, from + REGENERATE_SPAN);
+        if (!ev.hasRange(from, end)) this.checkpoints!.regenerate(from, end);
+        for (let p = from; p < end; p += TRACE_PART) {
+          const q = Math.min(end, p + TRACE_PART);
+          parts.push(chrome ? chrome.events(ev, p, q) : jsonLinesText(ev, p, q));
+        }
+      }
+    });
+    if (chrome) parts.push(chrome.end());
+    return parts;
   }
 
   frame(): FrameCopy {
