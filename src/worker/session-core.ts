@@ -1,6 +1,6 @@
 /** The session's state and its time travel: the machine, its checkpoints, the shown event (`view`), and moving it (showCount, showExact). */
 import { Machine } from '../machine/machine.ts';
-import { Checkpoints } from '../machine/checkpoints.ts';
+import { Checkpoints, type Thinning } from '../machine/checkpoints.ts';
 import { EVENT_CHUNK, type SimEvent } from '../hw/events.ts';
 import { TimelineBins } from '../trace/timeline-bins.ts';
 import { EventFacts } from './event-facts.ts';
@@ -64,6 +64,13 @@ export class InjectedFault extends Error {
   override name = 'InjectedFault';
 }
 
+/** How much a session keeps: event slots (default PAGE_EVENT_SLOTS), timeline bins (default DEFAULT_BINS), checkpoint thinning. */
+export interface SessionKeep {
+  readonly eventSlots?: number;
+  readonly timelineBins?: number;
+  readonly thinning?: Thinning | null;
+}
+
 export abstract class SessionCore {
   protected machine: Machine | null = null;
   protected checkpoints: Checkpoints | null = null;
@@ -102,6 +109,8 @@ export abstract class SessionCore {
   constructor(
     protected readonly host: SessionHost,
     protected readonly alloc: Allocator = defaultAllocator,
+    /** Sizes of what the session keeps (tests make them small to exercise eviction and coarsening). */
+    protected readonly keep: SessionKeep = {},
   ) {
     this.liveBuffer = alloc(LIVE_BYTES);
     this.live = new Uint32Array(this.liveBuffer);

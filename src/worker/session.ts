@@ -15,7 +15,7 @@
  */
 import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
 import { Machine } from '../machine/machine.ts';
-import { Checkpoints } from '../machine/checkpoints.ts';
+import { Checkpoints, DEFAULT_THINNING } from '../machine/checkpoints.ts';
 import { summarize, type MachineSummary } from '../machine/summary.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
 import { makeRecording, type Recording } from '../trace/recording.ts';
@@ -52,9 +52,9 @@ export class Session extends Navigation implements SimApi {
     try {
       machine = new Machine(scenario, { alloc: this.alloc });
       // Issue #15: the page keeps a window of events; the rest is regenerated from checkpoints.
-      machine.events.capacity = PAGE_EVENT_SLOTS;
+      machine.events.capacity = this.keep.eventSlots ?? PAGE_EVENT_SLOTS;
       machine.events.pinnedBelow = machine.events.count;
-      checkpoints = new Checkpoints(machine);
+      checkpoints = new Checkpoints(machine, undefined, this.keep.thinning === undefined ? DEFAULT_THINNING : this.keep.thinning);
     } catch (e) {
       return { ok: false, error: `could not start the scenario: ${(e as Error).message}` };
     }
@@ -66,7 +66,7 @@ export class Session extends Navigation implements SimApi {
     old?.cancel();
     this.machine = machine;
     this.checkpoints = checkpoints;
-    const bins = new TimelineBins(machine.launchers.length, this.alloc);
+    const bins = new TimelineBins(machine.launchers.length, this.alloc, this.keep.timelineBins);
     const facts = new EventFacts(machine.launchers.map((L) => L.devices.find((d) => d.type === LGUEST_DEVICE_T_BLOCK)?.index ?? -1));
     this.bins = bins;
     this.factLog = facts;
@@ -264,4 +264,4 @@ export class Session extends Navigation implements SimApi {
   }
 }
 
-export { InjectedFault, type SessionFault, type SessionHost } from './session-core.ts';
+export { InjectedFault, type SessionFault, type SessionHost, type SessionKeep } from './session-core.ts';
