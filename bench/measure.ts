@@ -39,6 +39,8 @@ export interface SampleOptions {
    * takes seconds. Figures from a scale below 1 are not comparable.
    */
   readonly scale?: number;
+  /** `--long`: the long-session benchmark runs to 100 M events instead of 20 M. */
+  readonly long?: boolean;
 }
 
 /** What a trial's setup hands back. */

@@ -13,7 +13,7 @@ import type { SampleOptions } from './measure.ts';
 import { BENCHMARKS } from './registry.ts';
 import { renderTable } from './table.ts';
 
-const USAGE = 'usage: bench/run.ts [--table] [--only NAME[,NAME]] [--runs N] [--quick] [--list]';
+const USAGE = 'usage: bench/run.ts [--table] [--only NAME[,NAME]] [--runs N] [--quick] [--long] [--list]';
 
 interface Options {
   readonly table: boolean;
@@ -33,6 +33,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   let only: string[] | null = null;
   let sample = FULL;
   let runs: number | null = null;
+  let long = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -44,6 +45,9 @@ function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--quick':
         sample = QUICK;
+        break;
+      case '--long':
+        long = true;
         break;
       case '--only': {
         const v = argv[++i] ?? '';
@@ -63,7 +67,8 @@ function parseArgs(argv: readonly string[]): Parsed {
         return { ok: false, error: `${a}: unknown option; ${USAGE}` };
     }
   }
-  return { ok: true, value: { table, list, only, sample: runs === null ? sample : { ...sample, runs } } };
+  const base = long ? { ...sample, long } : sample;
+  return { ok: true, value: { table, list, only, sample: runs === null ? base : { ...base, runs } } };
 }
 
 function main(argv: readonly string[]): number {

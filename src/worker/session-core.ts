@@ -43,11 +43,17 @@ export const SETTLE_QUANTA = 10_000;
 /** stepScript looks at most this many events for the script's next step. */
 export const SCRIPT_STEP_LIMIT = 10_000;
 /**
- * Event slots the page's session keeps (issue #15): 12 chunks of 65,536
- * events (24 MB), the recent window plus what a seek or the log asked for;
+ * Event slots the page's session keeps (issue #15): 8 chunks of 65,536
+ * events (16 MB), the recent window plus what a seek or the log asked for;
  * older events are regenerated from checkpoints when needed.
  */
-export const PAGE_EVENT_SLOTS = 12;
+export const PAGE_EVENT_SLOTS = 8;
+/**
+ * Events between the page's checkpoints near the end of the timeline: a seek
+ * there re-runs at most this many (issue #15: p95 <= 100 ms in the last 1 M
+ * events at the ~150-250 k events/s a net flood re-runs at here).
+ */
+export const PAGE_CHECKPOINT_INTERVAL = 8192;
 /** Events before the shown one that a far seek also makes readable (the event log's rows above it). */
 export const LOG_CONTEXT = 2048;
 /** Most events regenerated in one re-run (two chunks: well within PAGE_EVENT_SLOTS with the window kept). */

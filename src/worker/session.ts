@@ -29,7 +29,7 @@ import type { ExerciseReply, ExerciseRequest, FrameCopy, LessonOpenResult, Lesso
 import type { LessonHost } from './lesson-host.ts';
 import { liveWord } from './live-block.ts';
 import { PAGE_REPLAY_BUDGET } from './sliced-replay.ts';
-import { PAGE_EVENT_SLOTS, REGENERATE_SPAN, REPLAY_AHEAD } from './session-core.ts';
+import { PAGE_CHECKPOINT_INTERVAL, PAGE_EVENT_SLOTS, REGENERATE_SPAN, REPLAY_AHEAD } from './session-core.ts';
 
 /** Events per piece of an exported trace. */
 const TRACE_PART = 8192;
@@ -54,7 +54,7 @@ export class Session extends Navigation implements SimApi {
       // Issue #15: the page keeps a window of events; the rest is regenerated from checkpoints.
       machine.events.capacity = this.keep.eventSlots ?? PAGE_EVENT_SLOTS;
       machine.events.pinnedBelow = machine.events.count;
-      checkpoints = new Checkpoints(machine, undefined, this.keep.thinning === undefined ? DEFAULT_THINNING : this.keep.thinning);
+      checkpoints = new Checkpoints(machine, PAGE_CHECKPOINT_INTERVAL, this.keep.thinning === undefined ? DEFAULT_THINNING : this.keep.thinning);
     } catch (e) {
       return { ok: false, error: `could not start the scenario: ${(e as Error).message}` };
     }
