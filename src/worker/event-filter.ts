@@ -54,6 +54,13 @@ export function compileFilter(filter: EventFilter, strings: readonly string[]): 
   };
 }
 
+/** The event kinds a filter allows (null: it does not name `kind`, any kind may match). */
+export function filterKinds(filter: EventFilter): number[] | null {
+  const want = filter.kind;
+  if (want === undefined) return null;
+  return anyOf(want).map((k) => (typeof k === 'number' ? k : (KIND_CODES.get(k) ?? -1)));
+}
+
 /**
  * Index of the first event matching `match` in [from, to) searching forward,
  * or in [to, from) searching backward from from-1 (direction -1); -1 if none.

@@ -1,6 +1,7 @@
 /** Moving the shown event on request: steps, seeks, jumps to the next matching event or script step, and typed input. */
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { compileFilter, type EventFilter } from './event-filter.ts';
+import { compileFilter, filterKinds, type EventFilter } from './event-filter.ts';
+import { categoryBit } from '../trace/timeline-lanes.ts';
 import { FIND_AHEAD, SCRIPT_STEP_LIMIT } from './session-core.ts';
 import { RunLoop } from './run-loop.ts';
 
@@ -39,11 +40,16 @@ export abstract class Navigation extends RunLoop {
       const m = this.machine!;
       const match = compileFilter(filter, m.events.strings);
       const start = this.checkpoints!.startCount;
+      // A filter naming kinds skips the timeline bins whose events have none of their categories,
+      // so a search for a rare event looks only where it can be (and needs no limit backwards).
+      const kinds = filterKinds(filter);
+      const mask = kinds ? kinds.reduce((a, k) => a | categoryBit(k), 0) : 0;
+      const skip = mask !== 0 ? mask : null;
       if (direction === 'prev') {
         // The shown event is #view-1: the previous match is before it (events before the start cannot be shown).
-        found = this.findRecorded(match, this.view - 1, start, -1, limit);
+        found = this.findRecorded(match, this.view - 1, start, -1, skip ? Infinity : limit, skip);
       } else {
-        found = this.findRecorded(match, this.view, m.events.recorded, 1, limit);
+        found = this.findRecorded(match, this.view, m.events.recorded, 1, limit, skip);
         if (found < 0 && this.view + limit > m.events.recorded) found = this.runOnFor(match, this.view + limit);
       }
       // Not found: back to the shown state (running on may have left the machine elsewhere).

@@ -265,12 +265,24 @@ export abstract class SessionCore {
 
   /**
    * findEvent over the recorded timeline, regenerating stretches the bounded
-   * log let go (at most `limit` events looked at); the machine is left where
-   * it was. Forward: [from, to); backward: from from-1 down to `to`.
+   * log let go (at most `limit` events from `from`); the machine is left
+   * where it was. Forward: [from, to); backward: from from-1 down to `to`.
+   * `categories`: the category bits a match must have (timeline-lanes.ts);
+   * timeline bins with none of them in any lane are skipped unread.
    */
-  protected findRecorded(match: (ev: SimEvent) => boolean, from: number, to: number, direction: 1 | -1, limit = FIND_AHEAD): number {
+  protected findRecorded(match: (ev: SimEvent) => boolean, from: number, to: number, direction: 1 | -1, limit = FIND_AHEAD, categories: number | null = null): number {
     const m = this.machine!;
     const ev = m.events;
+    const bins = this.bins;
+    if (bins && categories !== null) bins.catchUp(ev);
+    /** The bin holding event i cannot hold a match: where to look next, else -1. */
+    const skipFrom = (i: number): number => {
+      if (!bins || categories === null || i >= bins.done) return -1;
+      const shift = bins.shift;
+      const b = i >>> shift;
+      for (let l = 0; l < bins.lanes; l++) if (bins.masks[b * bins.lanes + l] & categories) return -1;
+      return direction === 1 ? (b + 1) << shift : (b << shift) - 1;
+    };
     const lookAt = (i: number): boolean => {
       if (!ev.has(i)) {
         const lo = direction === 1 ? i : Math.max(to, i + 1 - REGENERATE_SPAN);
@@ -282,10 +294,20 @@ export abstract class SessionCore {
     const search = (): number => {
       if (direction === 1) {
         const end = Math.min(to, ev.recorded, from + limit);
-        for (let i = Math.max(0, from); i < end; i++) if (lookAt(i)) return i;
+        for (let i = Math.max(0, from); i < end; ) {
+          const next = skipFrom(i);
+          if (next >= 0) i = next;
+          else if (lookAt(i)) return i;
+          else i++;
+        }
       } else {
         const end = Math.max(0, to, from - limit);
-        for (let i = Math.min(from, ev.recorded) - 1; i >= end; i--) if (lookAt(i)) return i;
+        for (let i = Math.min(from, ev.recorded) - 1; i >= end; ) {
+          const next = skipFrom(i);
+          if (next >= 0) i = next;
+          else if (lookAt(i)) return i;
+          else i--;
+        }
       }
       return -1;
     };
