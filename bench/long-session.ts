@@ -19,7 +19,10 @@ function fullGc(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-function retainedBytes(): number {
+/** Heap + array buffers after full collections; array buffers' backing stores are released a little later, so settle first. */
+async function retainedBytes(): Promise<number> {
+  fullGc();
+  await new Promise((r) => setTimeout(r, 50));
   fullGc();
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
@@ -51,20 +54,20 @@ function seeks(s: Session, from: number, to: number, n: number, rand: () => numb
   return out;
 }
 
-function main(memoryPings: number, longPings: number): void {
-  const empty = retainedBytes();
+async function main(memoryPings: number, longPings: number): Promise<void> {
+  const empty = await retainedBytes();
   const s = new Session(host, (n) => new ArrayBuffer(n));
   const r = s.load({ kind: 'preset', name: 'net' });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
-  const before = retainedBytes();
+  const before = await retainedBytes();
   const t0 = performance.now();
   s.typeInput(0, `ping 1 ${memoryPings}\r`);
   s.runToEnd();
   const runMs = performance.now() - t0;
   const events = s.shownCount;
   if (!s.summary().guests[0].console.includes(`${memoryPings} transmitted, ${memoryPings} received`)) throw new Error('long session: the flood did not complete');
-  const after = retainedBytes();
+  const after = await retainedBytes();
   const rand = lcg(0x15);
   const recent = seeks(s, Math.max(0, events - 1_000_000), events, SEEKS, rand);
   // On to the long run: a second counted flood after the first.
@@ -72,7 +75,7 @@ function main(memoryPings: number, longPings: number): void {
   s.typeInput(0, `ping 1 ${Math.max(1, longPings - memoryPings)}\r`);
   s.runToEnd();
   const total = s.shownCount;
-  const afterLong = retainedBytes();
+  const afterLong = await retainedBytes();
   const any = seeks(s, r.info.start, total, SEEKS, rand);
   const recentLong = seeks(s, Math.max(0, total - 1_000_000), total, SEEKS, rand);
   process.stdout.write(
@@ -80,4 +83,4 @@ function main(memoryPings: number, longPings: number): void {
   );
 }
 
-main(Number(process.argv[2]), Number(process.argv[3]));
+await main(Number(process.argv[2]), Number(process.argv[3]));
