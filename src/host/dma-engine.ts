@@ -206,7 +206,7 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
     // Step 3f: data before length — the receiver's used_len is written last (§7.12: 0 for an empty "ping").
     dst.mem.setU32(entry + L.usedLen, count);
     b[base + BW.nextDma] = (next + 1) & 0xffff; // §7.8: by one, whichever entry was used.
-    host.emit(EventKind.DMA, src.index, dst.index, key >>> 0, udma >>> 0, entry, count);
+    host.events.push(EventKind.DMA, src.index, host.clock.now, dst.index, key >>> 0, udma >>> 0, entry, count);
   } else {
     host.emit(EventKind.DMA_FULL, src.index, dst.index, key >>> 0, udma >>> 0);
   }
@@ -244,7 +244,7 @@ function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): num
 /** set_bit(irq, irqs_pending) + wake_up_process (spec §6). */
 export function raiseIrq(host: Host, g: Lguest, irq: number, source: number): void {
   g.pendingIrqs = (g.pendingIrqs | (1 << irq)) >>> 0;
-  host.emit(EventKind.IRQ_RAISE, g.index, irq, source);
+  host.events.push(EventKind.IRQ_RAISE, g.index, host.clock.now, irq, source, 0, 0, 0);
 }
 
 /**
