@@ -13,8 +13,11 @@
  */
 import { PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
 
-/** Pieces up to this many bytes are copied word by word (measured crossover: between 64 and 256 bytes). */
-const SMALL_COPY = 64;
+/**
+ * Word-aligned pieces up to this many bytes are copied as words (bench/README.md "Profile": 11 ns
+ * against 31 for TypedArray.set at 64 bytes, 20 against 31 at 128, slower than set at 256).
+ */
+const SMALL_COPY = 128;
 
 export type Allocator = (bytes: number) => ArrayBufferLike;
 
@@ -302,9 +305,17 @@ export class GuestMemory {
     // care about), moves as words: cheaper than TypedArray.set, whose subarray view alone costs
     // more than the 16 word moves of a 64-byte piece (bench/README.md "Profile").
     if (len <= SMALL_COPY && ((at | toAt | len) & 3) === 0 && to !== from) {
-      const s = at >>> 2;
-      const d = toAt >>> 2;
-      for (let k = 0; k < len >>> 2; k++) to[d + k] = from[s + k];
+      let s = at >>> 2;
+      let d = toAt >>> 2;
+      const end = s + (len >>> 2);
+      // Four words a step: measured faster than one (11 against 14 ns for 64 bytes).
+      for (; s + 4 <= end; s += 4, d += 4) {
+        to[d] = from[s];
+        to[d + 1] = from[s + 1];
+        to[d + 2] = from[s + 2];
+        to[d + 3] = from[s + 3];
+      }
+      for (; s < end; s++, d++) to[d] = from[s];
       return;
     }
     const fromBytes = si >= 0 ? src.mappings[si].object.bytes : src.bytes;
