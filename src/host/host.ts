@@ -78,6 +78,13 @@ export class Host {
     this.ring = { size: F.hcalls.elemSize, eax: field(R, 'eax').offset, edx: field(R, 'edx').offset, ebx: field(R, 'ebx').offset, ecx: field(R, 'ecx').offset };
   }
 
+  /**
+   * Record an event stamped with the virtual clock. The four events of every
+   * SEND_DMA round (HCALL, DMA, IRQ_RAISE, IRQ_DELIVER) call `events.push`
+   * themselves with all eight arguments instead: V8 then inlines push at the
+   * site, where this wrapper with its defaults often stayed a call (about 10 ns
+   * a round, bench/README.md "Profile"). Same record either way.
+   */
   emit(kind: EventKind, guest: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
     this.events.push(kind, guest, this.clock.now, a, b, c, d, e);
   }

@@ -64,7 +64,7 @@ export function hypercall(host: Host, g: Lguest, call: number, edx: number, ebx:
   // parking the registers in a pendingHcall record first (one allocation per hypercall).
   if (g.pendingHcall === null && g.pendingDma === null && g.dead === null && g.mem.u8(g.lguestData + host.dataOff.hcallStatus + g.nextHcall) === 0xff) {
     const eax = doHcall(host, g, call, edx, ebx, ecx);
-    host.emit(EventKind.HCALL, g.index, call, edx, ebx, ecx, eax);
+    host.events.push(EventKind.HCALL, g.index, host.clock.now, call, edx, ebx, ecx, eax);
     return eax;
   }
   g.pendingHcall = { call, edx, ebx, ecx };

@@ -43,6 +43,6 @@ export function maybeDoInterrupt(host: Host, g: Lguest, eip?: number): number | 
   g.pendingIrqs = (g.pendingIrqs & ~bit) >>> 0;
   // Interrupt gate: the frame saved IF, and the handler starts with interrupts off (§7.30).
   if ((g.idtTrapGate & bit) === 0) g.mem.setU32(enabledAt, 0);
-  host.emit(EventKind.IRQ_DELIVER, g.index, irq);
+  host.events.push(EventKind.IRQ_DELIVER, g.index, host.clock.now, irq, 0, 0, 0, 0);
   return irq;
 }

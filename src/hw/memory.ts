@@ -13,6 +13,15 @@
  */
 import { PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
 
+/**
+ * Word-aligned pieces up to this many bytes are copied as words (bench/README.md "Profile": 11 ns
+ * against 31 for TypedArray.set at 64 bytes, 20 against 31 at 128, slower than set at 256).
+ */
+const SMALL_COPY = 128;
+
+/** Guest memory is little-endian (x86); `words` reads it that way only on a little-endian host, else DataView does. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export type Allocator = (bytes: number) => ArrayBufferLike;
 
 /** SharedArrayBuffer where the platform has it (worker, Node), else ArrayBuffer. */
@@ -22,6 +31,8 @@ export const defaultAllocator: Allocator = (bytes) =>
 /** A memory object several guests can map (MAP_SHARED file in the real Launcher). */
 export class SharedObject {
   readonly bytes: Uint8Array;
+  /** The same bytes as words (small aligned copies, see GuestMemory.copyInPage). */
+  readonly words: Uint32Array;
   /** Pages written since the last checkpoint (see src/machine/checkpoints.ts). */
   readonly dirty: Uint8Array;
   /** Pages written since the last state hash (see src/hw/memory-hash.ts). */
@@ -33,6 +44,7 @@ export class SharedObject {
     alloc: Allocator,
   ) {
     this.bytes = new Uint8Array(alloc(pages * PAGE_SIZE));
+    this.words = new Uint32Array(this.bytes.buffer);
     this.dirty = new Uint8Array(pages);
     this.stale = new Uint8Array(pages);
   }
@@ -55,6 +67,8 @@ export class GuestMemory {
   /** Private bytes [0, top): RAM, descriptor page, device pages. */
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /** The private bytes as words: aligned word loads and small aligned copies without a view per access. */
+  readonly words: Uint32Array;
   /** Number of pages the guest may touch: the Host's pfn_limit. */
   readonly pfnLimit: number;
   /** Per page: index into `mappings`, or -1 for a private page. */
@@ -74,6 +88,7 @@ export class GuestMemory {
   ) {
     this.bytes = new Uint8Array(alloc(top));
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.words = new Uint32Array(this.bytes.buffer, 0, top >>> 2);
     this.pfnLimit = top >>> PAGE_SHIFT;
     this.sharedIndex = new Int32Array(this.pfnLimit).fill(-1);
     this.dirty = new Uint8Array(this.pfnLimit);
@@ -152,7 +167,14 @@ export class GuestMemory {
   }
 
   u32(gpa: number): number {
-    // The hot path (every used_len, irq_enabled and ring status read): in range, inside one private page.
+    // The hot path (every used_len, irq_enabled and ring status read): an aligned word in a private
+    // page, one load from `words` (an aligned word never crosses a page).
+    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return LITTLE_ENDIAN ? this.words[gpa >>> 2] : this.view.getUint32(gpa, true);
+    return this.u32Slow(gpa);
+  }
+
+  /** u32 off the hot path (kept out of line so u32 stays small enough for V8 to inline everywhere). */
+  private u32Slow(gpa: number): number {
     if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4 && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return this.view.getUint32(gpa, true);
     this.check(gpa, 4);
     if (!this.touchesShared(gpa, 4)) return this.view.getUint32(gpa, true);
@@ -184,7 +206,21 @@ export class GuestMemory {
   }
 
   setU32(gpa: number, v: number): void {
-    // The hot path, as in u32: one private page, marked written here instead of through touch().
+    // The hot path, as in u32: an aligned word in a private page, marked written here.
+    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
+      const p = gpa >>> PAGE_SHIFT;
+      if (this.sharedIndex[p] < 0) {
+        if (LITTLE_ENDIAN) this.words[gpa >>> 2] = v;
+        else this.view.setUint32(gpa, v >>> 0, true);
+        this.dirty[p] = this.stale[p] = 1;
+        return;
+      }
+    }
+    this.setU32Slow(gpa, v);
+  }
+
+  /** setU32 off the hot path (out of line, as u32Slow). */
+  private setU32Slow(gpa: number, v: number): void {
     if (gpa >= 0 && gpa + 4 <= this.top && (gpa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 4) {
       const p = gpa >>> PAGE_SHIFT;
       if (this.sharedIndex[p] < 0) {
@@ -288,6 +324,26 @@ export class GuestMemory {
       to = m.object.bytes;
       toAt = m.page * PAGE_SIZE + (dstGpa & off);
       m.object.dirty[m.page] = m.object.stale[m.page] = 1;
+    }
+    // A small piece with both ends word-aligned (at and toAt share the gpas' low bits), between two
+    // different buffers (no overlap to care about), moves as words: cheaper than TypedArray.set,
+    // whose subarray view alone costs more than the 16 word moves of a 64-byte piece
+    // (bench/README.md "Profile"). Page-sized pieces (the bulk path) go on to set.
+    if (len <= SMALL_COPY && ((srcGpa | dstGpa | len) & 3) === 0 && to !== from) {
+      const fw = si < 0 ? src.words : src.mappings[si].object.words;
+      const tw = di < 0 ? this.words : this.mappings[di].object.words;
+      let s = at >>> 2;
+      let d = toAt >>> 2;
+      const end = s + (len >>> 2);
+      // Four words a step: measured faster than one (11 against 14 ns for 64 bytes).
+      for (; s + 4 <= end; s += 4, d += 4) {
+        tw[d] = fw[s];
+        tw[d + 1] = fw[s + 1];
+        tw[d + 2] = fw[s + 2];
+        tw[d + 3] = fw[s + 3];
+      }
+      for (; s < end; s++, d++) tw[d] = fw[s];
+      return;
     }
     to.set(from.subarray(at, at + len), toAt);
   }
