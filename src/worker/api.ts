@@ -186,8 +186,9 @@ export interface SimApi {
    * Event storage slots from index `from` on (SharedArrayBuffers when shared,
    * else copies): the live block's `event_dir` says which chunk and which
    * records [lo, hi) each slot holds (issue #15: the session keeps a window).
+   * `to` (exclusive) bounds them: a page on copies fetches only the slots that changed.
    */
-  eventSlots(from: number): ArrayBufferLike[];
+  eventSlots(from: number, to?: number): ArrayBufferLike[];
   /** A copy of the timeline bins (for a page that is not cross-origin isolated). */
   timelineCopy(): ArrayBuffer;
   /** Kills, warnings and block requests of the state after event #view-1 (src/worker/event-facts.ts). */

@@ -165,8 +165,8 @@ export class Session extends Navigation implements SimApi {
     return { text, chunks: n, reset };
   }
 
-  eventSlots(from: number): ArrayBufferLike[] {
-    return this.need().events.slots.slice(from).map((c) => c.buffer);
+  eventSlots(from: number, to?: number): ArrayBufferLike[] {
+    return this.need().events.slots.slice(from, to).map((c) => c.buffer);
   }
 
   timelineCopy(): ArrayBuffer {

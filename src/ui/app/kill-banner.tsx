@@ -7,7 +7,7 @@
  */
 import React from 'react';
 import { LHCALL_BIND_DMA, LHCALL_SEND_DMA } from '../../abi/constants.ts';
-import { EVENT_CHUNK, EventKind, readEvent } from '../../hw/events.ts';
+import { EventKind } from '../../hw/events.ts';
 import { killReasons } from '../client/event-digest.ts';
 import type { FrameViews } from '../client/frame-views.ts';
 import type { SimClient } from '../client/sim-client.ts';
@@ -29,9 +29,10 @@ const BAD_ENTRY = /(\d+)@0x([0-9a-f]+)/i;
  * SEND_DMA's and BIND_DMA's ebx is the lguest_dma (array) address.
  */
 export function culpritOf(client: SimClient, kill: number, guest: number, reason: string): Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selSection'>> {
-  const readable = client.chunks.length * EVENT_CHUNK;
-  for (let i = kill + 1; i < Math.min(readable, kill + 8); i++) {
-    const ev = readEvent(client.chunks, i);
+  for (let i = kill + 1; i < kill + 8; i++) {
+    const ev = client.events.read(i);
+    // Not in memory (yet): the seek to the kill regenerates it, and the banner asks again then.
+    if (!ev) return {};
     if (ev.guest !== guest || ev.kind !== EventKind.HCALL) continue;
     if (ev.a !== LHCALL_SEND_DMA && ev.a !== LHCALL_BIND_DMA) return {};
     const m = BAD_ENTRY.exec(reason);
@@ -55,7 +56,11 @@ export function KillBanner(): React.JSX.Element | null {
           data-testid="kill-reason"
           data-guest={k.guest}
           title="Show the state right after the kill and the struct that caused it"
-          onClick={() => pick(k.index, culpritOf(client, k.index, k.guest, k.reason))}
+          onClick={() => {
+            // Read now if the events after the kill are in memory, else once the seek to it has shown them.
+            const now = culpritOf(client, k.index, k.guest, k.reason);
+            pick(k.index, () => (Object.keys(now).length > 0 ? now : culpritOf(client, k.index, k.guest, k.reason)));
+          }}
         >
           ☠ guest {k.guest} killed: <strong>{k.reason}</strong>
         </button>

@@ -1,8 +1,9 @@
-/** The event digest over a Session's event chunks: kills, block requests, rescans after time travel. */
+/** The event digest: the worker's facts (kills, block requests) for the shown count after time travel, and flashes from the events in memory. */
 import { describe, expect, it } from 'vitest';
 import { Session, type SessionHost } from '../../worker/session.ts';
 import { EventDigest, killReasons } from './event-digest.ts';
-import { makeViews } from './frame-views.ts';
+import { DIR_SLOTS, EventWindow } from './event-window.ts';
+import { liveWord } from '../../worker/live-block.ts';
 
 const host: SessionHost = { now: () => 0, defer: () => {}, later: () => {} };
 
@@ -14,14 +15,24 @@ function session(preset: string): Session {
   return s;
 }
 
-const chunksOf = (s: Session): Uint32Array[] => s.eventChunks(0).map((b) => new Uint32Array(b));
+/** The events a cross-origin isolated page can read: the worker's slots under its directory. */
+function windowOf(s: Session): EventWindow {
+  const w = new EventWindow(true);
+  const live = new Uint32Array(s.info().live);
+  w.setDirectory(live.subarray(liveWord('event_dir'), liveWord('event_dir') + 3 * DIR_SLOTS));
+  w.adopt(0, s.eventSlots(0));
+  return w;
+}
+
+/** What the client does when the shown count or facts_seq moved. */
+const refresh = (d: EventDigest, s: Session): void => d.setFacts(s.facts(s.shownCount), s.shownCount);
 
 describe('EventDigest', () => {
   it('finds the kill and the Launcher exit with their reasons (bad-dma)', () => {
     const s = session('bad-dma');
     const d = new EventDigest();
-    d.reset(s.info());
-    expect(d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), 0)).toBe(true);
+    d.reset();
+    refresh(d, s);
     const strings = s.strings(0);
     expect(d.kills.map((k) => [k.guest, k.kind, strings[k.str]])).toEqual([
       [1, 'kill', 'bad DMA entry: 256@0x3f80'],
@@ -30,40 +41,54 @@ describe('EventDigest', () => {
     expect(d.stringsNeeded).toBeLessThanOrEqual(strings.length);
   });
 
-  it('records each block request as it is stepped, and keeps them across a rewind', () => {
+  it('has each block request as the block device handled it, for the shown count either way time moves', () => {
     const s = session('block');
     const d = new EventDigest();
-    d.reset(s.info());
+    d.reset();
     s.typeInput(0, 'blk write 7 xyz\r');
     // Step one event at a time, scanning after each, as the page does while stepping.
     for (let k = 0; k < 400; k++) {
       const before = s.shownCount;
       s.step();
       if (s.shownCount === before) break;
-      d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), k);
+      refresh(d, s);
     }
     expect(d.blockRequests.map((r) => ({ write: r.write, sector: r.sector, bytes: r.bytes, result: r.result }))).toEqual([{ write: true, sector: 7, bytes: 512, result: 1 }]);
+    // Run on without stepping: a read after it is there too, the write still first.
+    s.typeInput(0, 'blk read 7\r');
+    s.runToEnd();
+    refresh(d, s);
+    expect(d.blockRequests.map((r) => [r.write, r.sector])).toEqual([
+      [true, 7],
+      [false, 7],
+    ]);
     const at = d.blockRequests[0].index;
     // Back before the request: it is gone; forward again: it is back, as first seen.
     s.seek(at - 1);
-    d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), 0);
+    refresh(d, s);
     expect(d.blockRequests).toEqual([]);
     s.seek(at + 5);
-    d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), 0);
+    refresh(d, s);
     expect(d.blockRequests.map((r) => r.sector)).toEqual([7]);
   });
 
   it('flashes a receive entry only for transfers it saw arrive', () => {
     const s = session('net');
     const d = new EventDigest();
-    d.reset(s.info());
-    d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), 0);
+    d.reset();
+    d.scan(windowOf(s), s.shownCount, 0);
+    const before = s.shownCount;
     s.typeInput(0, 'ping 1\r');
     s.runToEnd();
-    d.scan(chunksOf(s), s.shownCount, makeViews(s.info()), 1000);
-    expect(d.dmaTransfers).toBeGreaterThanOrEqual(2);
+    d.scan(windowOf(s), s.shownCount, 1000);
     // guest 1's first receive entry (lguest_dma[8] at 0x6000) got the echo request.
-    expect(d.flashOf(1, 0x6000)?.at).toBe(1000);
+    const f = d.flashOf(1, 0x6000);
+    expect(f?.at).toBe(1000);
+    expect(f!.event).toBeGreaterThanOrEqual(before);
+    // Back before that transfer: its flash is gone (no flashes for history).
+    s.seek(f!.event);
+    d.scan(windowOf(s), s.shownCount, 2000);
+    expect(d.flashOf(1, 0x6000)?.event ?? -1).toBeLessThan(f!.event);
   });
 });
 

@@ -5,10 +5,15 @@
  *
  * Each frame the loop reads the live block's `seq`; only when it changed (or
  * an answer the loop asked for arrived) does it, right after the frame,
- *  1. fetch new event chunks when `chunk_count` grew (SharedArrayBuffers: once each),
+ *  1. take the event directory (`event_dir`) into the event window and fetch
+ *     the slots it lacks (SharedArrayBuffers: once each; copies: those whose
+ *     entry changed), see event-window.ts and history-feed.ts,
  *  2. poll `api.console(guest, seen)` for a guest whose `stdout_chunks` changed,
- *  3. advance the event digest to the shown count,
- *  4. bump `version` and notify subscribers (use-shared-view.ts), which decode
+ *  3. ask for the worker's facts (kills, warnings, block requests) when
+ *     `facts_seq` or the shown count changed, and (copies only) the timeline
+ *     bins when `bins_seq` did, one call of each in flight,
+ *  4. advance the digest's flashes to the shown count,
+ *  5. bump `version` and notify subscribers (use-shared-view.ts), which decode
  *     what they show straight from the buffers.
  * Nothing is mirrored into React state per event. When the page is not
  * cross-origin isolated, `api.frame()` supplies one copy of the buffers per frame.
@@ -16,9 +21,10 @@
  * worker-supervisor.ts); `api` always names the current one.
  */
 import * as Comlink from 'comlink';
-import { EVENT_CHUNK } from '../../hw/events.ts';
 import type { LoadResult, LoadSource, ScriptView, SessionInfo, SimApi } from '../../worker/api.ts';
 import { EventDigest } from './event-digest.ts';
+import type { EventWindow } from './event-window.ts';
+import { HistoryFeed } from './history-feed.ts';
 import { splitInput } from '../../scenario/limits.ts';
 import { type FrameViews, liveAt, makeViews } from './frame-views.ts';
 import { ConsoleFeed, type ConsoleSink } from './console-feed.ts';
@@ -43,7 +49,8 @@ export class SimClient {
   /** Changes whenever anything the panels read may have changed. */
   version = 0;
   readonly digest = new EventDigest();
-  chunks: Uint32Array[] = [];
+  /** The events in memory, the timeline bins and the digest's facts, fetched from the worker (history-feed.ts). */
+  private readonly history = new HistoryFeed(this.digest);
   strings: string[] = [];
   scripts: (ScriptView | null)[] = [];
   private readonly listeners = new Set<() => void>();
@@ -56,12 +63,10 @@ export class SimClient {
   private updateRaf = 0;
   private stopped = false;
   private frameInFlight = false;
-  private chunksInFlight = false;
   private stringsInFlight = false;
   private scriptsInFlight = false;
   private scriptsSeq = -1;
   private readonly consoles = new ConsoleFeed();
-  private chunksEvents = -1;
   private lastNotify = 0;
   private updateQueued = false;
   /** Worker failures (issue #7): see worker-supervisor.ts. */
@@ -151,6 +156,16 @@ export class SimClient {
     }
   }
 
+  /** The events the page may read (the worker keeps a window of them: issue #15). */
+  get events(): EventWindow {
+    return this.history.events;
+  }
+
+  /** The timeline bins (src/trace/timeline-bins.ts layout): the worker's buffer when shared, else the last copy. */
+  get timeline(): ArrayBufferLike | null {
+    return this.history.timeline;
+  }
+
   get shared(): boolean {
     return this.info?.shared ?? false;
   }
@@ -184,15 +199,14 @@ export class SimClient {
     this.generation++;
     this.info = info;
     this.views = makeViews(info);
-    this.chunks = [];
+    this.history.reset(info);
     this.strings = [];
     this.scripts = info.guests.map(() => null);
-    this.digest.reset(info);
+    this.digest.reset();
     this.lastSeq = -1;
     this.lastRecorded = 0;
     this.scriptsSeq = -1;
-    this.chunksEvents = -1;
-    this.frameInFlight = this.chunksInFlight = this.stringsInFlight = this.scriptsInFlight = false;
+    this.frameInFlight = this.stringsInFlight = this.scriptsInFlight = false;
     this.consoles.reset(info.guests.length);
     this.dirty = true;
     this.notify();
@@ -291,15 +305,15 @@ export class SimClient {
     this.lastSeq = seq;
     this.dirty = false;
     const view = liveAt(v, 'view');
-    const events = liveAt(v, 'events');
     const recorded = liveAt(v, 'recorded');
     if (recorded < this.lastRecorded) {
       // The timeline forked: output and events past the fork were rewritten.
       this.digest.forgetFrom(recorded);
+      this.history.events.forgetFrom(recorded);
       this.consoles.refetchAll();
     }
     this.lastRecorded = recorded;
-    this.fetchChunks(gen, liveAt(v, 'chunk_count'), events);
+    this.history.poll(this.api, v, () => gen === this.generation, () => (this.dirty = true));
     this.consoles.poll(
       (g, from) => this.api.console(g, from),
       v,
@@ -307,30 +321,9 @@ export class SimClient {
       () => (this.dirty = true),
     );
     this.pollScripts(gen, seq);
-    const changed = this.digest.scan(this.chunks, view, v, now);
-    if (changed && this.digest.stringsNeeded > this.strings.length) this.fetchStrings(gen);
+    this.digest.scan(this.history.events, view, now);
+    if (this.digest.stringsNeeded > this.strings.length) this.fetchStrings(gen);
     this.notify();
-  }
-
-  private fetchChunks(gen: number, chunkCount: number, events: number): void {
-    if (this.chunksInFlight) return;
-    let from: number;
-    if (this.shared) {
-      if (chunkCount <= this.chunks.length) return;
-      from = this.chunks.length;
-    } else {
-      // Copies go stale as the last chunk fills: fetch it again whenever the count moved.
-      if (events === this.chunksEvents) return;
-      from = Math.max(0, Math.min(this.chunks.length, Math.floor(Math.max(0, events - 1) / EVENT_CHUNK)));
-    }
-    this.chunksInFlight = true;
-    void this.api.eventChunks(from).then((bufs) => {
-      if (gen !== this.generation) return;
-      this.chunksInFlight = false;
-      this.chunks = [...this.chunks.slice(0, from), ...bufs.map((b) => new Uint32Array(b))];
-      this.chunksEvents = events;
-      this.dirty = true;
-    });
   }
 
   private fetchStrings(gen: number): void {

@@ -6,7 +6,6 @@
  * state as a recording, replays the step's own events one by one at a pace a
  * class can follow, then selects what the step's `show` names.
  */
-import { EVENT_CHUNK, readEvent } from '../../hw/events.ts';
 import { lessonEntry } from '../../lesson/catalog.ts';
 import type { LessonHighlight, LessonStepView } from '../../worker/api.ts';
 import { adopt } from '../client/session-actions.ts';
@@ -179,8 +178,10 @@ export function highlight(client: SimClient, h: LessonHighlight | null): void {
       const index = h.index;
       const apply = (): boolean => {
         const v = client.views;
-        if (!v || index >= Math.min(liveAt(v, 'recorded'), client.chunks.length * EVENT_CHUNK)) return false;
-        useUi.getState().selectEvent(index, touchedBy(readEvent(client.chunks, index), v));
+        if (!v || index >= liveAt(v, 'recorded') || client.events.state(index) === 'pending') return false;
+        // Not in memory: selected alone (the lesson's seek normally shows it, which makes it readable).
+        const ev = client.events.read(index);
+        useUi.getState().selectEvent(index, ev ? touchedBy(ev, v) : {});
         return true;
       };
       ui.selectEvent(index);

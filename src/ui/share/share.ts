@@ -17,7 +17,6 @@
  * saved as a `.lguest.json` file instead; the scenario file picker and the
  * page's drop zone open those too.
  */
-import { EVENT_CHUNK, readEvent } from '../../hw/events.ts';
 import type { Recording } from '../../trace/recording.ts';
 import type { LoadResult, SessionInfo } from '../../worker/api.ts';
 import { touchedBy } from '../panels/events/event-format.ts';
@@ -136,8 +135,9 @@ const sameKey = (a: KeyRef | null | undefined, b: KeyRef | null): boolean => (a 
 
 /**
  * Select what the link selected. The event's own record (what it touched: a
- * buffer, a device) is read once the event chunks holding it have arrived;
- * if the user selects something else first, that wins.
+ * buffer, a device) is read once the slot holding it has arrived (an event
+ * not in memory at all is selected alone); if the user selects something
+ * else first, that wins.
  */
 function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection): void {
   const ui = useUi.getState();
@@ -152,8 +152,12 @@ function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection
     const s = useUi.getState();
     if (client.info !== info || s.selEvent !== event || s.selKey !== selKeyNow) return true;
     const v = client.views;
-    if (!v || event >= Math.min(liveAt(v, 'recorded'), client.chunks.length * EVENT_CHUNK)) return false;
-    const touched = touchedBy(readEvent(client.chunks, event), v, client.chunks, Math.min(liveAt(v, 'recorded'), client.chunks.length * EVENT_CHUNK));
+    if (!v || event >= liveAt(v, 'recorded')) return false;
+    const state = client.events.state(event);
+    if (state === 'pending') return false;
+    const ev = client.events.read(event);
+    if (!ev) return true;
+    const touched = touchedBy(ev, v, client.events, liveAt(v, 'recorded'));
     // Selected the event last (its key is the key it touched): all of it; else the key chosen after it stands.
     if (touched.selKey === undefined || sameKey(touched.selKey, key)) s.selectEvent(event, { ...touched, selKey: key });
     return true;

@@ -1,9 +1,8 @@
 /**
- * The timeline's imperative part (issue #5; see timeline.tsx): the block summary,
- * pointer and key handling, seeking with at most one seek in flight, the hover
+ * The timeline's imperative part (issue #5; see timeline.tsx): the worker's bins
+ * and the events in memory (timeline-summary.ts), pointer and key handling, seeking with at most one seek in flight, the hover
  * readout and drawing at most once per animation frame.
  */
-import { EVENT_CHUNK, readEvent } from '../../hw/events.ts';
 import type { SessionInfo } from '../../worker/api.ts';
 import { eventDetail, kindName } from '../panels/events/event-format.ts';
 import { type FrameViews, liveAt } from '../client/frame-views.ts';
@@ -28,8 +27,9 @@ export class TimelineController extends TimelineWindow {
   private summary: TimelineSummary | null = null;
   private info: SessionInfo | null = null;
   private labels: string[] = [];
-  private lastRecorded = 0;
   private bins = new Uint8Array(0);
+  /** Per column: drawn from the bins while zoomed in (its events are not in memory). */
+  private coarse = new Uint8Array(0);
   private inputs: { at: number; guest: number }[] = [];
   private inputsKey = '';
   private inputsInFlight = false;
@@ -193,9 +193,10 @@ export class TimelineController extends TimelineWindow {
     const b = Math.max(a + 1, Math.floor(this.start + (x + 1 - GUTTER) * this.perPx));
     if (sum) {
       const lane = Math.floor((y - RULER) / laneHeight(sum.lanes));
-      const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.chunks, lane, a, b) : -1;
+      const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.events, lane, a, b) : -1;
       if (i >= 0) return i;
     }
+    // The column's first event (not in memory, a seek to it regenerates it).
     return a < this.recorded ? a : -1;
   }
 
@@ -210,12 +211,15 @@ export class TimelineController extends TimelineWindow {
     const lane = Math.floor((h.y - RULER) / laneHeight(sum.lanes));
     const a = Math.max(0, Math.floor(this.start + (h.x - GUTTER) * this.perPx));
     const b = Math.max(a + 1, Math.floor(this.start + (h.x + 1 - GUTTER) * this.perPx));
-    const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.chunks, lane, a, b) : -1;
-    if (i < 0 || i >= this.client.chunks.length * EVENT_CHUNK) {
-      this.readout.textContent = a < this.recorded ? `#${a.toLocaleString('en-US')}` : '';
+    const i = lane >= 0 && lane < sum.lanes ? sum.findInLane(this.client.events, lane, a, b) : -1;
+    const ev = i >= 0 ? this.client.events.read(i) : undefined;
+    if (!ev) {
+      let text = a < this.recorded ? `#${a.toLocaleString('en-US')}` : '';
+      // Not in memory, but the bins say this lane has events here: a click regenerates them.
+      if (text && lane >= 0 && lane < sum.lanes && !this.client.events.has(a) && sum.maskOf(lane, a, Math.min(b, this.recorded)) !== 0) text += ` ${this.labels[lane]}: not in memory (click to regenerate)`;
+      this.readout.textContent = text;
       return;
     }
-    const ev = readEvent(this.client.chunks, i);
     this.readout.textContent = `#${i} t=${ev.time} ${this.labels[lane]}: ${kindName(ev.kind)} ${eventDetail(ev, this.client.strings)}`;
   }
 
@@ -261,7 +265,6 @@ export class TimelineController extends TimelineWindow {
       this.info = info;
       this.summary = new TimelineSummary(info.guests.length);
       this.labels = laneLabels(info.guests.length);
-      this.lastRecorded = 0;
       this.fit = true;
       this.inputs = [];
       this.inputsKey = '';
@@ -269,10 +272,8 @@ export class TimelineController extends TimelineWindow {
     const sum = this.summary!;
     const recorded = liveAt(v, 'recorded');
     const view = liveAt(v, 'view');
-    // The timeline forked (typed into the past): what was recorded after the fork is rewritten.
-    if (recorded < this.lastRecorded) sum.rewind(recorded);
-    this.lastRecorded = recorded;
-    sum.update(c.chunks, recorded);
+    // The worker keeps the bins up to date (a fork re-summarizes them there).
+    sum.setBins(c.timeline);
     const wasVisible = this.view >= this.start && this.view <= this.start + this.plotW * this.perPx;
     this.recorded = recorded;
     this.view = view;
@@ -303,8 +304,11 @@ export class TimelineController extends TimelineWindow {
       this.colorsTheme = theme;
     }
     const cols = Math.max(1, Math.floor(cssW - GUTTER - RIGHT_PAD));
-    if (this.bins.length < cols * sum.lanes) this.bins = new Uint8Array(cols * sum.lanes * 2);
-    sum.bin(c.chunks, this.start, this.perPx, cols, this.bins);
+    if (this.bins.length < cols * sum.lanes) {
+      this.bins = new Uint8Array(cols * sum.lanes * 2);
+      this.coarse = new Uint8Array(cols * 2);
+    }
+    sum.bin(c.events, this.start, this.perPx, cols, recorded, this.bins, this.coarse);
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const selected = useUi.getState().selEvent;
@@ -318,6 +322,7 @@ export class TimelineController extends TimelineWindow {
         perPx: this.perPx,
         cols,
         bins: this.bins,
+        coarse: this.coarse,
         recorded,
         view,
         inputs: this.inputs,

@@ -67,6 +67,8 @@ export interface TimelineScene {
   /** Columns binned (one per css px of plot) and their masks, lane-major. */
   readonly cols: number;
   readonly bins: Uint8Array;
+  /** Per column: 1 where zoomed in its marks come from the bins (the events are not in memory). */
+  readonly coarse?: Uint8Array;
   readonly recorded: number;
   readonly view: number;
   /** Inputs that landed: event count and guest (lane). */
@@ -172,6 +174,24 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, s: TimelineScene, c:
       }
     }
     if (any) ctx.fill();
+  }
+
+  // Zoomed in over events not in memory: the bins' marks, veiled, so they do not read as exact events.
+  const coarse = s.coarse;
+  if (coarse) {
+    ctx.globalAlpha = 0.5;
+    ctx.fillStyle = c.future;
+    for (let x = 0; x < cols; ) {
+      if (coarse[x] === 0) {
+        x++;
+        continue;
+      }
+      let x1 = x + 1;
+      while (x1 < cols && coarse[x1] !== 0) x1++;
+      ctx.fillRect(GUTTER + x, RULER, x1 - x, lanes * lh);
+      x = x1;
+    }
+    ctx.globalAlpha = 1;
   }
 
   // Recorded past the shown count (after a seek back): dimmed.

@@ -1,10 +1,9 @@
 /**
- * CaptionFacts over what the page holds: the shared event chunks and the
+ * CaptionFacts over what the page holds: the events in memory (event-window.ts) and the
  * shared-memory views (the guest's page map, its descriptor page, a struct's
  * lengths). The caption module never reaches further than these.
  */
 import { PAGE_SHIFT } from '../../../abi/constants.ts';
-import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
 import type { CaptionFacts } from '../../../views/caption-context.ts';
 import type { KeyPage } from '../../../views/caption-types.ts';
 import { type FrameViews, liveAt } from '../../client/frame-views.ts';
@@ -19,11 +18,12 @@ export function keyPageOf(v: FrameViews, guest: number, gpa: number): KeyPage {
 }
 
 export function captionFacts(v: FrameViews, client: SimClient): CaptionFacts {
-  const readable = Math.min(liveAt(v, 'view'), client.chunks.length * EVENT_CHUNK);
+  const view = liveAt(v, 'view');
   // Paused, memory is the state right after the newest shown event; running, it may be ahead of it.
   const newest = liveAt(v, 'running') === 0 ? liveAt(v, 'view') - 1 : -1;
   return {
-    event: (i) => (i >= 0 && i < readable ? readEvent(client.chunks, i) : undefined),
+    // An event not in memory reads as unknown: the caption says less rather than guess.
+    event: (i) => (i >= 0 && i < view ? client.events.read(i) : undefined),
     strings: client.strings,
     keyPage: (guest, gpa) => keyPageOf(v, guest, gpa),
     deviceType: (guest, index) => {

@@ -4,7 +4,8 @@
  * (eventToJson), so the log says what `--trace` says.
  */
 import { LHCALL_BIND_DMA, LHCALL_SEND_DMA, LHREQ_GETDMA, PAGE_SHIFT, PAGE_SIZE } from '../../../abi/constants.ts';
-import { EVENT_KIND_NAMES, EventKind, readEvent, type SimEvent } from '../../../hw/events.ts';
+import { EVENT_KIND_NAMES, EventKind, type SimEvent } from '../../../hw/events.ts';
+import type { EventSource } from '../../client/event-window.ts';
 import { hexAlt } from '../../../base/printf.ts';
 import type { SelectionSlice } from '../../store/selection-slice.ts';
 import { type FrameViews } from '../../client/frame-views.ts';
@@ -52,12 +53,17 @@ export function isPrivateKey(v: FrameViews, guest: number, key: number): boolean
   return v.guests[guest]?.sharedPages.get(key >>> PAGE_SHIFT) === undefined;
 }
 
-/** "→ Launcher (private key)" and where the Launcher handled the send: its launcher_read and launcher_output events. */
-export function launcherRoute(chunks: readonly Uint32Array[], readable: number, ev: SimEvent, key: number, dma: number): string {
+/**
+ * "→ Launcher (private key)" and where the Launcher handled the send: its
+ * launcher_read and launcher_output events, looked for among the readable
+ * events before `readable` (the search stops at the first event not in memory).
+ */
+export function launcherRoute(events: EventSource | null, readable: number, ev: SimEvent, key: number, dma: number): string {
   const found: string[] = [];
   const limit = Math.min(readable, ev.index + 4096);
-  for (let i = ev.index; i < limit && found.length < 2; i++) {
-    const e = readEvent(chunks, i);
+  for (let i = ev.index; events && i < limit && found.length < 2; i++) {
+    const e = events.read(i);
+    if (!e) break;
     if (e.guest !== ev.guest || e.a !== key >>> 0 || e.b !== dma >>> 0) continue;
     if (e.kind === EventKind.LAUNCHER_READ && found.length === 0) found.push(`launcher_read #${i}`);
     else if (e.kind === EventKind.LAUNCHER_OUTPUT && found.length === 1) found.push(`launcher_output #${i}`);
@@ -70,7 +76,7 @@ type Touched = Partial<Pick<SelectionSlice, 'selKey' | 'selDma' | 'selDevice' | 
 const keyRef = (b: BindingRow | undefined): Touched => ({ selKey: b ? { guest: b.guest, key: b.key, dmas: b.dmas } : null });
 
 /** What an event touched, as a selection (bindings as they are in the shown state). */
-export function touchedBy(ev: SimEvent, v: FrameViews, chunks: readonly Uint32Array[] = [], readable = 0): Touched {
+export function touchedBy(ev: SimEvent, v: FrameViews, events: EventSource | null = null, readable = 0): Touched {
   switch (ev.kind) {
     case EventKind.DMA:
       // guest=sender, a=receiver, d=receiver entry: select the receiving buffer.
@@ -80,7 +86,7 @@ export function touchedBy(ev: SimEvent, v: FrameViews, chunks: readonly Uint32Ar
     case EventKind.HCALL:
       if (ev.a === LHCALL_BIND_DMA) return { ...keyRef(bindingOfKey(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
       if (ev.a === LHCALL_SEND_DMA) {
-        if (isPrivateKey(v, ev.guest, ev.b)) return { selKey: null, selDma: { guest: ev.guest, gpa: ev.c }, selSection: null, selNote: launcherRoute(chunks, readable, ev, ev.b, ev.c) };
+        if (isPrivateKey(v, ev.guest, ev.b)) return { selKey: null, selDma: { guest: ev.guest, gpa: ev.c }, selSection: null, selNote: launcherRoute(events, readable, ev, ev.b, ev.c) };
         return { ...keyRef(receiverOf(v, ev.guest, ev.b)), selDma: { guest: ev.guest, gpa: ev.c }, selSection: null };
       }
       return {};

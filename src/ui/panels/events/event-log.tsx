@@ -5,9 +5,12 @@
  * scroll position maps to an event index proportionally. Clicking a row
  * (or Enter on it) goes to the state right after that event and selects it
  * with whatever it touched, as a click on the timeline does (issue #10).
+ *
+ * The worker keeps only a window of events (issue #15): a row whose event is
+ * not in memory says so, by index only, and selecting it goes there, which
+ * regenerates it (and the rows above it); nothing is guessed.
  */
 import React, { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { EVENT_CHUNK, readEvent } from '../../../hw/events.ts';
 import { type FrameViews, liveAt } from '../../client/frame-views.ts';
 import { kindName } from './event-format.ts';
 import { EventWords } from './event-words.tsx';
@@ -24,15 +27,16 @@ const ROW_PX = 18;
 /** Tallest scroll area used (px): browsers cap element heights around 16-33 million px. */
 const MAX_SCROLL = 4_000_000;
 
-const decodeCounts = (v: FrameViews, c: SimClient): { view: number; readable: number; strings: number } => ({
+const decodeCounts = (v: FrameViews, c: SimClient): { view: number; events: number; strings: number } => ({
   view: liveAt(v, 'view'),
-  readable: Math.min(liveAt(v, 'view'), c.chunks.length * EVENT_CHUNK),
+  // The event window changed (a slot arrived, or holds another stretch): rows re-read it.
+  events: c.events.version,
   strings: c.strings.length,
 });
 
 export function EventLog(): React.JSX.Element {
   const client = useSimClient();
-  const { view: count, readable } = useSharedView(decodeCounts, { view: 0, readable: 0, strings: 0 });
+  const { view: count } = useSharedView(decodeCounts, { view: 0, events: 0, strings: 0 });
   const follow = useUi((s) => s.followLog);
   const setFollow = useUi((s) => s.setFollowLog);
   const selEvent = useUi((s) => s.selEvent);
@@ -97,8 +101,12 @@ export function EventLog(): React.JSX.Element {
   const last = Math.min(count, first + fullRows + 2);
   if (scaled) top = Math.max(0, Math.min(top, total - (last - first) * ROW));
   const rows: React.JSX.Element[] = [];
+  const events = client.events;
   for (let i = first; i < last; i++) {
-    if (i >= readable) {
+    const ev = events.read(i);
+    const gone = !ev && events.state(i) === 'gone';
+    if (!ev && !gone) {
+      // Held by the worker, its slot not arrived yet: next frame.
       rows.push(
         <div className="ev-row dim" key={i - first} style={{ height: ROW }}>
           <span className="ev-i">{i}</span> …
@@ -106,7 +114,27 @@ export function EventLog(): React.JSX.Element {
       );
       continue;
     }
-    const ev = readEvent(client.chunks, i);
+    const pickOn = {
+      role: 'button',
+      tabIndex: 0,
+      onClick: () => pick(i),
+      onKeyDown: (e: React.KeyboardEvent) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          pick(i);
+        }
+      },
+    };
+    if (!ev) {
+      rows.push(
+        <div key={i - first} className={`ev-row not-kept ${selEvent === i ? 'selected' : ''}`} style={{ height: ROW }} data-index={i} data-kept="false" title="Not in memory: show the state right after this event, which regenerates it (Enter)" {...pickOn}>
+          <span className="ev-i">{i}</span>
+          <span className="ev-d">not in memory: select to regenerate</span>
+        </div>,
+      );
+      continue;
+    }
     const kind = kindName(ev.kind);
     rows.push(
       <div
@@ -114,17 +142,8 @@ export function EventLog(): React.JSX.Element {
         className={`ev-row k-${kind} ${selEvent === i ? 'selected' : ''} ${hot.includes(i) ? 'quiz-hot' : ''}`}
         style={{ height: ROW }}
         data-index={i}
-        role="button"
-        tabIndex={0}
         title="Show the state right after this event (Enter)"
-        onClick={() => pick(i)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            e.preventDefault();
-            e.stopPropagation();
-            pick(i);
-          }
-        }}
+        {...pickOn}
       >
         <span className="ev-i">{i}</span>
         <span className="ev-t">{ev.time}</span>

@@ -7,6 +7,7 @@
 import React from 'react';
 import { LGUEST_DEVICE_T_NET, PAGE_SIZE } from '../../../abi/constants.ts';
 import { EV, EVENT_CHUNK, EVENT_WORDS, EventKind } from '../../../hw/events.ts';
+import type { EventWindow } from '../../client/event-window.ts';
 import { type FrameViews, hex, liveAt } from '../../client/frame-views.ts';
 import type { SimClient } from '../../client/sim-client.ts';
 import { usePickEvent } from '../events/use-pick-event.ts';
@@ -52,17 +53,18 @@ function decodeNetworks(v: FrameViews, client: SimClient): NetworkView[] {
       if (!s.empty || owners.has(s.slot)) shown = Math.max(shown, s.slot + 2);
     });
     const slots = all.slice(0, Math.min(all.length, shown)).map((s) => ({ ...s, owner: owners.get(s.slot) ?? null }));
-    out.push({ name, object: o.id, slots, transfers: recentTransfers(client.chunks, liveAt(v, 'view'), pages) });
+    out.push({ name, object: o.id, slots, transfers: recentTransfers(client.events, liveAt(v, 'view'), pages) });
   }
   return out;
 }
 
-function recentTransfers(chunks: readonly Uint32Array[], view: number, pages: ReadonlyMap<number, number>): Transfer[] {
+/** The latest transfers before the shown count, among the events in memory (the look back stops at the first one not kept). */
+function recentTransfers(events: EventWindow, view: number, pages: ReadonlyMap<number, number>): Transfer[] {
   const out: Transfer[] = [];
-  const top = Math.min(view, chunks.length * EVENT_CHUNK);
-  for (let i = top - 1; i >= 0 && i >= top - LOOK_BACK && out.length < SHOWN; i--) {
-    const w = chunks[Math.floor(i / EVENT_CHUNK)];
-    const at = (i % EVENT_CHUNK) * EVENT_WORDS;
+  const bottom = Math.max(view - LOOK_BACK, events.keptFrom(view));
+  for (let i = view - 1; i >= bottom && out.length < SHOWN; i--) {
+    const w = events.words(events.slotOf(i));
+    const at = (i & (EVENT_CHUNK - 1)) * EVENT_WORDS;
     if (w[at + EV.kind] !== EventKind.DMA) continue;
     const from = w[at + EV.guest];
     const page = pages.get(from);
