@@ -145,6 +145,8 @@ export class EventLog {
    * before its first checkpoint): the slot holding them is never reused.
    */
   pinnedBelow = 0;
+  /** The published slot directory (writeDirectory's words, in the page's shared live block), if any. */
+  directory: Uint32Array | null = null;
   /** Called before a slot holding records is reused for another chunk (the timeline summary catches up). */
   onEvict: ((chunk: number, lo: number, hi: number) => void) | null = null;
   /**
@@ -253,6 +255,10 @@ export class EventLog {
     if (old >= 0) {
       if (this.slotHi[s] > this.slotLo[s]) this.onEvict?.(old, this.slotLo[s], this.slotHi[s]);
       this.chunkSlot.delete(old);
+      // The page reads the published directory: withdraw the slot there before its records change
+      // (the next publish says what it holds now).
+      const dir = this.directory;
+      if (dir && 3 * s + 2 < dir.length) dir[3 * s] = dir[3 * s + 1] = dir[3 * s + 2] = 0;
     }
     this.slotChunk[s] = ci;
     this.slotLo[s] = this.slotHi[s] = ci * EVENT_CHUNK;
@@ -374,9 +380,12 @@ export class EventLog {
    * and its kept records [lo, hi) (what the page may read from `slots`).
    */
   writeDirectory(out: Uint32Array): void {
-    out.fill(0);
-    for (let s = 0; s < this.slots.length && 3 * s + 2 < out.length; s++) {
-      if (this.slotChunk[s] < 0) continue;
+    // Entry by entry, never cleared first: the page may be reading it meanwhile.
+    for (let s = 0; 3 * s + 2 < out.length; s++) {
+      if (s >= this.slots.length || this.slotChunk[s] < 0) {
+        out[3 * s] = out[3 * s + 1] = out[3 * s + 2] = 0;
+        continue;
+      }
       const [lo, hi] = this.rangeOf(s);
       out[3 * s] = this.slotChunk[s] + 1;
       out[3 * s + 1] = lo;

@@ -151,7 +151,7 @@ export class EventFacts {
       const n = countBelow(w.at, view);
       if (n > 0) warnings.push({ guest: w.guest, str: w.str, count: n, last: w.at[n - 1] });
     }
-    const upTo = countBelow(this.blocks.map((b) => b.index), view);
+    const upTo = countBelow(this.blocks, view);
     const blockRequests = this.blocks.slice(Math.max(0, upTo - limit), upTo);
     let stringsNeeded = 0;
     for (const k of kills) stringsNeeded = Math.max(stringsNeeded, k.str + 1);
@@ -160,13 +160,14 @@ export class EventFacts {
   }
 }
 
-/** How many of the sorted `xs` are below `v`. */
-function countBelow(xs: readonly number[], v: number): number {
+/** How many of `xs` (sorted event indices, or facts sorted by index) are below `v`. */
+function countBelow(xs: readonly (number | { readonly index: number })[], v: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (xs[mid] < v) lo = mid + 1;
+    const x = xs[mid];
+    if ((typeof x === 'number' ? x : x.index) < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -56,7 +56,7 @@ export abstract class LivePublisher extends SessionCore {
     this.factLog?.catchUp(m.events);
     if (this.view > 0) m.events.touch(this.view - 1);
     w[liveWord('chunk_count')] = m.events.slots.length;
-    m.events.writeDirectory(w.subarray(liveWord('event_dir'), liveWord('event_dir') + 48));
+    m.events.writeDirectory(m.events.directory ?? w.subarray(liveWord('event_dir'), liveWord('event_dir') + 48));
     w[liveWord('bins_seq')] = this.bins ? this.bins.header[2] : 0;
     w[liveWord('facts_seq')] = this.factLog ? this.factLog.seq : 0;
     w[liveWord('inputs_pending')] = m.inputsPending;

@@ -70,6 +70,7 @@ export class Session extends Navigation implements SimApi {
     const facts = new EventFacts(machine.launchers.map((L) => L.devices.find((d) => d.type === LGUEST_DEVICE_T_BLOCK)?.index ?? -1));
     this.bins = bins;
     this.factLog = facts;
+    machine.events.directory = this.live.subarray(liveWord('event_dir'), liveWord('event_dir') + 48);
     // Before the log lets a slot go, the overview and the facts have seen its events.
     machine.events.onEvict = () => {
       bins.catchUp(machine.events);
