@@ -54,6 +54,13 @@ export interface FactsView {
   readonly blockComplete: number;
   /** Highest string index a fact refers to, + 1. */
   readonly stringsNeeded: number;
+  /**
+   * The facts are the same for every view from this one up to `sameUntil`
+   * (the index of the first fact at or after it), as long as no fact is
+   * recorded (`seq` unchanged); -1: up to any view. The page then need not
+   * ask again while a run moves the view forward.
+   */
+  readonly sameUntil: number;
 }
 
 /** Block requests kept (32 bytes each as numbers in objects: a few MB at most). */
@@ -156,7 +163,22 @@ export class EventFacts {
     let stringsNeeded = 0;
     for (const k of kills) stringsNeeded = Math.max(stringsNeeded, k.str + 1);
     for (const w of warnings) stringsNeeded = Math.max(stringsNeeded, w.str + 1);
-    return { kills, warnings, blockRequests, blockComplete: upTo - limit > 0 ? blockRequests[0].index : this.blockComplete, stringsNeeded };
+    let sameUntil = Infinity;
+    const k = countBelow(this.kills, view);
+    if (k < this.kills.length) sameUntil = Math.min(sameUntil, this.kills[k].index);
+    if (upTo < this.blocks.length) sameUntil = Math.min(sameUntil, this.blocks[upTo].index);
+    for (const w of this.warns) {
+      const n = countBelow(w.at, view);
+      if (n < w.at.length) sameUntil = Math.min(sameUntil, w.at[n]);
+    }
+    return {
+      kills,
+      warnings,
+      blockRequests,
+      blockComplete: upTo - limit > 0 ? blockRequests[0].index : this.blockComplete,
+      stringsNeeded,
+      sameUntil: sameUntil === Infinity ? -1 : sameUntil,
+    };
   }
 }
 

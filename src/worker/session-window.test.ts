@@ -162,5 +162,13 @@ describe('the panels\' facts come from the worker, the same with a window or wit
     expect(kills.length).toBeGreaterThan(0);
     expect(s.facts(kills[0].index).kills).toEqual([]);
     expect(s.facts(kills[0].index + 1).kills[0]).toEqual(kills[0]);
+    // sameUntil: the facts hold for every view up to the next fact (the page skips asking meanwhile).
+    const early = s.facts(s.info().start);
+    expect(early.sameUntil).toBeGreaterThanOrEqual(s.info().start);
+    const { sameUntil: _a, ...held } = early;
+    const { sameUntil: _b, ...atEdge } = s.facts(early.sameUntil);
+    expect(atEdge).toEqual(held);
+    expect(s.facts(early.sameUntil + 1)).not.toEqual(s.facts(early.sameUntil));
+    expect(s.facts(end).sameUntil).toBe(-1);
   });
 });

@@ -26,6 +26,8 @@ export class HistoryFeed {
   private slotsInFlight = false;
   private factsInFlight = false;
   private factsKey = '';
+  /** The facts the page holds: for which view and facts_seq, and up to which view they stay the same. */
+  private factsHeld: { view: number; seq: number; sameUntil: number } | null = null;
   private timelineInFlight = false;
   private timelineSeq = -1;
 
@@ -37,6 +39,7 @@ export class HistoryFeed {
     this.timeline = info.shared ? info.timeline : null;
     this.timelineSeq = -1;
     this.factsKey = '';
+    this.factsHeld = null;
     this.slotsInFlight = this.factsInFlight = this.timelineInFlight = false;
   }
 
@@ -68,6 +71,9 @@ export class HistoryFeed {
   private fetchFacts(api: Comlink.Remote<SimApi>, view: number, seq: number, current: () => boolean, arrived: () => void): void {
     const key = `${view}:${seq}`;
     if (this.factsInFlight || key === this.factsKey) return;
+    // A run moving the view forward past no new fact: the facts are the ones the page has (no round trip, no redraw).
+    const h = this.factsHeld;
+    if (h && h.seq === seq && view >= h.view && (h.sameUntil < 0 || view <= h.sameUntil)) return;
     this.factsInFlight = true;
     this.factsKey = key;
     const done = (): void => {
@@ -76,7 +82,10 @@ export class HistoryFeed {
       arrived();
     };
     api.facts(view).then((f) => {
-      if (current()) this.digest.setFacts(f, view);
+      if (current()) {
+        this.digest.setFacts(f, view);
+        this.factsHeld = { view, seq, sameUntil: f.sameUntil };
+      }
       done();
     }, done);
   }
