@@ -10,6 +10,7 @@ import { Machine } from '../src/machine/machine.ts';
 import { PRESETS } from '../src/scenario/presets.ts';
 import { validateScenario, type Scenario } from '../src/scenario/scenario.ts';
 import { makeRecording, recordingScenario } from '../src/trace/recording.ts';
+import { PAGE_CHECKPOINT_INTERVAL } from '../src/worker/session-core.ts';
 import { figure, type Benchmark } from './benchmark.ts';
 
 const alloc = (n: number): ArrayBuffer => new ArrayBuffer(n);
@@ -65,7 +66,8 @@ export const timeTravel: Benchmark = {
     const runs = Math.max(1, Math.min(opts.runs, 5));
     for (let r = 0; r < runs; r++) {
       const m = new Machine(rec.scenario, { alloc });
-      const cps = new Checkpoints(m);
+      // Checkpointed as the page's session checkpoints (src/worker/session-core.ts).
+      const cps = new Checkpoints(m, PAGE_CHECKPOINT_INTERVAL);
       const t0 = performance.now();
       for (;;) {
         cps.beforeStep();
