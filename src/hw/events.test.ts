@@ -123,7 +123,7 @@ describe('EventLog with a capacity (the page keeps a window)', () => {
     expect(lean.has(EVENT_CHUNK + 6)).toBe(true);
     expect(lean.has(EVENT_CHUNK + 7)).toBe(false);
     expect(lean.has(2 * EVENT_CHUNK + 5)).toBe(false);
-    lean.push(EventKind.HALT, 1, 99);
+    lean.push(EventKind.HALT, 1, 99, 0, 0, 0, 0, 0);
     expect(lean.get(EVENT_CHUNK + 7).kind).toBe(EventKind.HALT);
     const dir = new Uint32Array(3 * 4);
     lean.writeDirectory(dir);

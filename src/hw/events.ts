@@ -91,6 +91,16 @@ export const EV = {
   e: F.e.offset / 4,
 } as const;
 
+// The same word indices as plain module constants, for EventLog.push (V8 folds these; EV's are property loads).
+const W_KIND = EV.kind;
+const W_GUEST = EV.guest;
+const W_TIME = EV.time;
+const W_A = EV.a;
+const W_B = EV.b;
+const W_C = EV.c;
+const W_D = EV.d;
+const W_E = EV.e;
+
 export interface SimEvent {
   readonly index: number;
   readonly kind: EventKind;
@@ -180,25 +190,27 @@ export class EventLog {
     return i;
   }
 
-  push(kind: EventKind, guest: number, time: number, a = 0, b = 0, c = 0, d = 0, e = 0): void {
+  /** Record one event (every field given: no default-argument handling on the hot path; Host.emit has the defaults). */
+  push(kind: EventKind, guest: number, time: number, a: number, b: number, c: number, d: number, e: number): void {
     const n = this.n;
     // The chunk being filled and the next record's word offset are kept, so a push is the stores
     // and a compare (the hot path records ~4 events per hypercall round).
     let at = this.at;
     if (at >= this.atEnd) at = this.seat(n);
     const w = this.w;
-    w[at + EV.kind] = kind;
-    w[at + EV.guest] = guest;
-    w[at + EV.time] = time;
-    w[at + EV.a] = a;
-    w[at + EV.b] = b;
-    w[at + EV.c] = c;
-    w[at + EV.d] = d;
-    w[at + EV.e] = e;
+    w[at + W_KIND] = kind;
+    w[at + W_GUEST] = guest;
+    w[at + W_TIME] = time;
+    w[at + W_A] = a;
+    w[at + W_B] = b;
+    w[at + W_C] = c;
+    w[at + W_D] = d;
+    w[at + W_E] = e;
     this.at = at + EVENT_WORDS;
-    this.n = n + 1;
-    if (this.n > this.recorded) this.recorded = this.n;
-    if (this.n === this.stopAfter) throw new StopAtEvent(n);
+    const next = n + 1;
+    this.n = next;
+    if (next > this.recorded) this.recorded = next;
+    if (next === this.stopAfter) throw new StopAtEvent(n);
   }
 
   /** The chunk being filled; `at` is the next record's word offset in it, `atEnd` the chunk's end. */

@@ -8,7 +8,7 @@ describe('MATCH', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), (key, other) => {
         const log = new EventLog();
-        log.push(EventKind.LAUNCHER_READ, 0, 0, key, 0x2000);
+        log.push(EventKind.LAUNCHER_READ, 0, 0, key, 0x2000, 0, 0, 0);
         const ev = eventToJson(log.get(0), log.strings);
         for (const w of [key, String(key), `0x${key.toString(16)}`, `0X${key.toString(16).toUpperCase()}`]) expect(matches({ kind: 'launcher_read', key: w }, ev)).toBe(true);
         expect(matches({ key: other }, ev)).toBe(other === key);

@@ -5,11 +5,11 @@ import { compileFilter, findEvent } from './event-filter.ts';
 
 function log(): EventLog {
   const l = new EventLog();
-  l.push(EventKind.LHREQ, 0, 0, 0, 0x41, 16);
+  l.push(EventKind.LHREQ, 0, 0, 0, 0x41, 16, 0, 0);
   l.push(EventKind.HCALL, 0, 1, 13, 0, 0x2000, 0, 13); // SEND_DMA key 0
-  l.push(EventKind.LAUNCHER_READ, 0, 2, 0, 0x2000);
+  l.push(EventKind.LAUNCHER_READ, 0, 2, 0, 0x2000, 0, 0, 0);
   l.push(EventKind.HCALL, 1, 3, 12, 0x40000, 0x2000, 0x103, 1); // BIND_DMA
-  l.push(EventKind.IRQ_DELIVER, 1, 4, 1);
+  l.push(EventKind.IRQ_DELIVER, 1, 4, 1, 0, 0, 0, 0);
   return l;
 }
 
