@@ -245,8 +245,11 @@ export class EventLog {
   private claim(ci: number): number {
     let s = this.slotChunk.indexOf(-1);
     if (s < 0) {
-      // Slots wholly below discardBefore's mark hold records nobody reads again: reuse them first.
-      for (let k = 0; k < this.slots.length && s < 0; k++) if ((this.slotChunk[k] + 1) * EVENT_CHUNK <= this.keepFrom) s = k;
+      // Slots wholly below discardBefore's mark hold records nobody reads again: reuse them first,
+      // the oldest chunk first, so what stays kept is one stretch up to the newest record.
+      for (let k = 0; k < this.slots.length; k++) {
+        if ((this.slotChunk[k] + 1) * EVENT_CHUNK <= this.keepFrom && (s < 0 || this.slotChunk[k] < this.slotChunk[s])) s = k;
+      }
     }
     if (s < 0 && this.slots.length < this.capacity) {
       s = this.slots.length;
