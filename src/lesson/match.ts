@@ -6,7 +6,9 @@
  * `{"key": "0x0"}` matches the trace's `"key": "0"` and `{"ebx": 8192}`
  * matches `"ebx": "0x2000"`.
  */
-import { EVENT_KIND_NAMES, eventToJson, type EventLog } from '../hw/events.ts';
+import { EVENT_KIND_NAMES } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
+import { eventToJson } from '../hw/event-json.ts';
 
 export type MatchValue = string | number;
 export type Match = Readonly<Record<string, MatchValue>>;

@@ -6,7 +6,7 @@
 import { Machine } from '../machine/machine.ts';
 import { validateScenario, type ScenarioInput } from '../scenario/scenario.ts';
 import { summarize, type MachineSummary } from '../machine/summary.ts';
-import { eventToJson } from '../hw/events.ts';
+import { eventToJson } from '../hw/event-json.ts';
 import type { Answer, Ask, EventRecord } from './quiz-types.ts';
 
 /** Quiz scenarios are a few dozen steps; this many quanta means a generator built a scenario that never settles. */

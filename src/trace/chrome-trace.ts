@@ -3,7 +3,9 @@
  * one process, one track per guest, one for the Host and one per Launcher.
  * Events are instants ('i') at their virtual time in µs (one tick = 1 µs).
  */
-import { EventKind, eventToJson, type EventLog, type SimEvent } from '../hw/events.ts';
+import { EventKind, type SimEvent } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
+import { eventToJson } from '../hw/event-json.ts';
 
 export interface ChromeEvent {
   name: string;

@@ -1,5 +1,6 @@
 /** The JSON-lines event log (`--trace FILE`): one eventToJson object per line. */
-import { eventToJson, type EventLog } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
+import { eventToJson } from '../hw/event-json.ts';
 
 export function* jsonLines(log: EventLog, from = 0, to = log.count): Iterable<string> {
   for (let i = from; i < to; i++) yield JSON.stringify(eventToJson(log.get(i), log.strings));

@@ -12,7 +12,8 @@
  * directly: header words [shift, done, seq, capacity], then the masks,
  * bin-major (masks[bin * lanes + lane]).
  */
-import { EV, EVENT_CHUNK, EVENT_WORDS, type EventLog } from '../hw/events.ts';
+import { EV, EVENT_CHUNK, EVENT_WORDS } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
 import { KIND_BIT, laneOf } from './timeline-lanes.ts';
 
 /** Header words before the masks. */

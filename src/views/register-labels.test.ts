@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HYPERCALL_NAMES, LHCALL_BIND_DMA, LHCALL_GET_WALLCLOCK, LHCALL_SEND_DMA, LHREQ_GETDMA } from '../abi/constants.ts';
-import { EventKind, eventToJson, type SimEvent } from '../hw/events.ts';
+import { EventKind, type SimEvent } from '../hw/events.ts';
+import { eventToJson } from '../hw/event-json.ts';
 import { EAX_UNCHANGED, HCALL_LABELS, eventWords, eventWordsText, hcallLabels } from './register-labels.ts';
 
 const ev = (kind: EventKind, a = 0, b = 0, c = 0, d = 0, e = 0): SimEvent => ({ index: 3, kind, guest: 0, time: 9, a, b, c, d, e });

@@ -29,7 +29,8 @@ import {
   LHREQ_IRQ,
   LHREQ_NAMES,
 } from '../abi/constants.ts';
-import { EventKind, eventToJson, type SimEvent } from '../hw/events.ts';
+import { EventKind, type SimEvent } from '../hw/events.ts';
+import { eventToJson } from '../hw/event-json.ts';
 import { hexAlt } from '../base/printf.ts';
 
 /** The registers of one hypercall: what %edx, %ebx, %ecx carry (null: unused) and what %eax holds afterwards. */

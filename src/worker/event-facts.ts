@@ -13,7 +13,8 @@
  * BLOCK_KEEP are kept (a disk flood is millions of requests); the view says
  * from which event on the list is complete.
  */
-import { EV, EVENT_CHUNK, EVENT_WORDS, EventKind, type EventLog } from '../hw/events.ts';
+import { EV, EVENT_CHUNK, EVENT_WORDS, EventKind } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
 
 export interface KillFact {
   readonly index: number;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventKind, EventLog, eventToJson } from '../hw/events.ts';
+import { EventKind } from '../hw/events.ts';
+import { EventLog } from '../hw/event-log.ts';
+import { eventToJson } from '../hw/event-json.ts';
 import { compileFilter, findEvent } from './event-filter.ts';
 
 function log(): EventLog {

@@ -6,7 +6,9 @@
  * lesson can say `{ kind: 'hcall', call: 'SEND_DMA' }` exactly as the trace
  * reads. Pure and DOM-free: used by the Session and by tests.
  */
-import { EVENT_KIND_NAMES, eventToJson, type EventLog, type SimEvent } from '../hw/events.ts';
+import { EVENT_KIND_NAMES, type SimEvent } from '../hw/events.ts';
+import type { EventLog } from '../hw/event-log.ts';
+import { eventToJson } from '../hw/event-json.ts';
 
 /** One value a field must equal, or a list of values it may equal. */
 export type FilterValue = string | number | readonly (string | number)[];

@@ -1,6 +1,7 @@
 /** Running one case, audited or not, with the Machine's hooks installed. */
 import fc from 'fast-check';
-import { EVENT_WORDS, EventKind, eventToJson } from '../../hw/events.ts';
+import { EVENT_WORDS, EventKind } from '../../hw/events.ts';
+import { eventToJson } from '../../hw/event-json.ts';
 import { Machine } from '../../machine/machine.ts';
 import { validateScenario } from '../../scenario/scenario.ts';
 import { MAX_QUANTA, newCover, type Cover, cover } from './budget.ts';

@@ -5,7 +5,8 @@
  * kept events are exact and the stretches let go show their bins; forks.
  */
 import { describe, expect, it } from 'vitest';
-import { EVENT_CHUNK, EventKind, type EventLog } from '../../hw/events.ts';
+import { EVENT_CHUNK, EventKind } from '../../hw/events.ts';
+import type { EventLog } from '../../hw/event-log.ts';
 import type { Machine } from '../../machine/machine.ts';
 import { guestTid, HOST_TID, launcherTid, trackOf } from '../../trace/chrome-trace.ts';
 import { FIRST_SHIFT } from '../../trace/timeline-bins.ts';

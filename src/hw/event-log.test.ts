@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_CHUNK, EventKind, EventLog } from './events.ts';
+import { EVENT_CHUNK, EventKind } from './events.ts';
+import { EventLog } from './event-log.ts';
 
 const alloc = (n: number): ArrayBuffer => new ArrayBuffer(n);
 const fill = (log: EventLog, from: number, to: number): void => {
