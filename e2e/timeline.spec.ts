@@ -8,6 +8,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { GUTTER, RIGHT_PAD, RULER } from '../src/ui/timeline/timeline-render.ts';
 import { Session, type SessionHost } from '../src/worker/session.ts';
 import { consoleOf, eventCount, openPreset, terminalLines, typeLine, waitIdle } from './page-helpers.ts';
+import { clickRoundTrip } from '../bench/ui/timeline-clicks.ts';
 
 const host: SessionHost = { now: () => performance.now(), defer: () => {}, later: () => {} };
 
@@ -123,25 +124,7 @@ test('a million-event run: the timeline still answers a click with a seek', asyn
   const times: number[] = [];
   let last = end;
   const clickAndTime = async (x: number, y: number): Promise<void> => {
-    // Armed before the click: the press starts the clock, the next new data-view stops it.
-    await page.evaluate(() => {
-      const w = window as unknown as { roundTrip?: Promise<number> };
-      const el = document.querySelector('[data-testid="timeline"]')!;
-      const before = el.getAttribute('data-view');
-      w.roundTrip = new Promise<number>((resolve) => {
-        let t0 = -1;
-        el.addEventListener('pointerdown', () => (t0 = performance.now()), { once: true, capture: true });
-        const mo = new MutationObserver(() => {
-          if (t0 >= 0 && el.getAttribute('data-view') !== before) {
-            mo.disconnect();
-            resolve(performance.now() - t0);
-          }
-        });
-        mo.observe(el, { attributes: true, attributeFilter: ['data-view'] });
-      });
-    });
-    await page.mouse.click(x, y);
-    times.push(Math.round(await page.evaluate(() => (window as unknown as { roundTrip: Promise<number> }).roundTrip)));
+    times.push(await clickRoundTrip(page, x, y));
   };
   for (const frac of [0.5, 0.2, 0.85]) {
     const p = await plotPoint(timeline, frac);
