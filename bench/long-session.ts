@@ -57,7 +57,7 @@ function seeks(s: Session, from: number, to: number, n: number, rand: () => numb
 async function main(memoryPings: number, longPings: number): Promise<void> {
   const empty = await retainedBytes();
   const s = new Session(host, (n) => new ArrayBuffer(n));
-  const r = s.load({ kind: 'preset', name: 'net' });
+  const r = await s.load({ kind: 'preset', name: 'net' });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   const before = await retainedBytes();

@@ -24,9 +24,9 @@ async function shows(page: Page, count: number): Promise<string> {
 }
 
 /** Headless: the hash after each count of a preset's boot (the same deterministic run). */
-function bootHashes(preset: string): { start: number; end: number; hashAt: (count: number) => string } {
+async function bootHashes(preset: string): Promise<{ start: number; end: number; hashAt: (count: number) => string }> {
   const s = new Session(host, (n) => new ArrayBuffer(n));
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   return {
@@ -41,7 +41,7 @@ function bootHashes(preset: string): { start: number; end: number; hashAt: (coun
 
 test('Home, then five single steps: the count rises by one each time and the hash is the one of that event; back and forth across the first and the last event', async ({ page }) => {
   await openPreset(page, 'net', [0, 1]);
-  const ref = bootHashes('net');
+  const ref = await bootHashes('net');
   expect(await eventCount(page)).toBe(ref.end);
   await page.locator('.event-log h2').click();
   await page.keyboard.press('Home');
@@ -79,7 +79,7 @@ test('slow motion: 2 ev/s for 10 s applies 18–22 events, each shown', async ({
   test.setTimeout(40_000);
   await openPreset(page, 'net', [0, 1]);
   await page.getByTestId('go-start').click();
-  const start = bootHashes('net').start;
+  const start = (await bootHashes('net')).start;
   await shows(page, start);
   await page.getByTestId('speed').selectOption('2');
   const seen = new Set<number>();
@@ -100,7 +100,7 @@ test('slow motion: 2 ev/s for 10 s applies 18–22 events, each shown', async ({
 test('next hypercall lands on an hcall event; previous goes back to one', async ({ page }) => {
   await openPreset(page, 'net', [0, 1]);
   await page.getByTestId('go-start').click();
-  await shows(page, bootHashes('net').start);
+  await shows(page, (await bootHashes('net')).start);
   await page.getByTestId('jump-kind').selectOption('hcall');
   for (let k = 0; k < 3; k++) {
     const before = await eventCount(page);
@@ -125,7 +125,7 @@ test('next hypercall lands on an hcall event; previous goes back to one', async 
 
 test('a click on event #i in the log and on the timeline show the same state: the state right after it, selected', async ({ page }) => {
   await openPreset(page, 'net', [0, 1]);
-  const ref = bootHashes('net');
+  const ref = await bootHashes('net');
   const i = ref.end - 6;
   // The log is virtualized and follows the end: scroll back until row #i is drawn.
   const row = page.locator(`.ev-row[data-index="${i}"]`);
@@ -203,7 +203,7 @@ test('reset on an opened link replays the link from its start, inputs included',
 test('export while back in time offers the events up to the shown one and everything, saying which', async ({ page }) => {
   await openPreset(page, 'console');
   const end = await eventCount(page);
-  const { start } = bootHashes('console');
+  const { start } = await bootHashes('console');
   await page.locator('.event-log h2').click();
   await page.keyboard.press('Home');
   await shows(page, start);

@@ -30,9 +30,9 @@ async function shownAfter(page: Page, before: number): Promise<{ count: number; 
 }
 
 /** The session's link, replayed headless: the hash it has at `count` events. */
-function hashAt(fragment: string, count: number): string {
+async function hashAt(fragment: string, count: number): Promise<string> {
   const s = new Session(host, (n) => new ArrayBuffer(n));
-  const r = s.load({ kind: 'link', fragment });
+  const r = await s.load({ kind: 'link', fragment });
   if (!r.ok) throw new Error(r.error);
   s.seek(count);
   if (s.shownCount !== count) throw new Error(`replay shows ${s.shownCount}, not ${count}`);
@@ -65,7 +65,7 @@ test('clicking the timeline seeks; the ruler scrubs; wheel zooms, drag pans, fit
   expect(a.count).toBeGreaterThan(end * 0.25);
   expect(a.count).toBeLessThan(end * 0.35);
   expect(a.hash).not.toBe(endHash);
-  expect(a.hash).toBe(hashAt(fragment, a.count));
+  expect(a.hash).toBe(await hashAt(fragment, a.count));
   await expect(page.getByTestId('status')).toHaveAttribute('data-running', 'false');
 
   // Scrub: press on the ruler and drag to 70%.
@@ -78,7 +78,7 @@ test('clicking the timeline seeks; the ruler scrubs; wheel zooms, drag pans, fit
   await expect.poll(() => eventCount(page)).toBeGreaterThan(end * 0.65);
   const b = await shownAfter(page, a.count);
   expect(b.count).toBeLessThan(end * 0.75);
-  expect(b.hash).toBe(hashAt(fragment, b.count));
+  expect(b.hash).toBe(await hashAt(fragment, b.count));
 
   // The far right: back to the end, and its hash.
   const e = await plotPoint(timeline, 1);

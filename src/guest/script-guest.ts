@@ -16,7 +16,8 @@ import { LHCALL_CRASH, LHCALL_HALT, LHCALL_LGUEST_INIT, LHCALL_RING_SIZE, X86_EF
 import { GuestFault } from '../hw/memory.ts';
 import { hexPad } from '../base/printf.ts';
 import type { GuestCpu, GuestProgram, Trap } from '../hw/cpu.ts';
-import { hypercallNumber, type ScriptStep } from './script-step.ts';
+import { hypercallNumber } from './hypercall-number.ts';
+import type { ScriptStep } from './script-step.ts';
 
 /** Where the runtime writes the oops text it hands to LHCALL_CRASH (page 0, after lguest_data). */
 export const OOPS_MESSAGE_GPA = 0x800;

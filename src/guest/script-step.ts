@@ -3,7 +3,7 @@
  * step is reported with its path (`guests[0].script[3].addr`).
  */
 import { z } from 'zod';
-import { HYPERCALL_NAMES } from '../abi/constants.ts';
+import { HYPERCALL_BY_NAME as byName } from './hypercall-number.ts';
 
 /**
  * JSON has no hex, so wherever a scenario expects a number it may also write
@@ -15,16 +15,6 @@ export const orHex = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (ty
 
 const u32 = orHex(z.number().int().min(0).max(0xffffffff));
 const count = orHex(z.number().int().min(0).max(65536));
-const byName = new Map(Object.entries(HYPERCALL_NAMES).map(([n, name]) => [name, Number(n)]));
-
-/** "BIND_DMA", "LHCALL_BIND_DMA" or a number → the hypercall number. */
-export function hypercallNumber(call: string | number): number {
-  if (typeof call === 'number') return call;
-  const n = byName.get(call.replace(/^LHCALL_/, ''));
-  if (n === undefined) throw new Error(`unknown hypercall ${call}`);
-  return n;
-}
-
 const callName = z.union([
   u32,
   z.string().refine((s) => byName.has(s.replace(/^LHCALL_/, '')), { message: `unknown hypercall; use a number or one of ${[...byName.keys()].join(', ')}` }),

@@ -1,7 +1,7 @@
 /** Build a disk image from a scenario's block device: size, optional base64 image, texts per sector. */
 import { SECTOR_SIZE } from '../abi/constants.ts';
 import { base64ToBytes } from '../base/base64.ts';
-import { MAX_DISK_BYTES } from './scenario.ts';
+import { MAX_DISK_BYTES } from './sizes.ts';
 
 
 export function diskImage(size: number, sectors?: Readonly<Record<string, string>>, image?: string): Uint8Array {

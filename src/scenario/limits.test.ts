@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DISK_BYTES as CORE_DISK, MAX_SCENARIO_CHARS } from './scenario.ts';
 import { MAX_DISK_BYTES, MAX_INPUT_CHARS, MAX_SCENARIO_BYTES, diskBytesFor, diskImageProblem, scenarioFileProblem, splitInput } from './limits.ts';
 
 describe('file limits checked in the page before reading', () => {
-  it('are the core limits', () => {
-    expect(MAX_DISK_BYTES).toBe(CORE_DISK);
-    expect(MAX_SCENARIO_BYTES).toBe(MAX_SCENARIO_CHARS);
-  });
-
   it('refuse an oversize disk image with the limit and the size', () => {
     expect(diskImageProblem({ name: 'big.img', size: MAX_DISK_BYTES + 1 })).toBe('big.img: disk images are limited to 64 MiB (67108864 bytes); this file is 67108865 bytes');
     expect(diskImageProblem({ name: 'ok.img', size: MAX_DISK_BYTES })).toBeNull();

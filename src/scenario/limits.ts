@@ -2,16 +2,15 @@
  * Checks the page makes on a file before reading it (issue #7: "too large:
  * state the limit"). A file past a limit is refused from its size alone, so a
  * 2 GB mistake never gets read into a string or sent to the worker. The
- * worker checks again (src/scenario/scenario.ts); the numbers are the same and
- * file-limits.test.ts keeps them so. They are repeated here, not imported,
- * because scenario.ts brings zod and the page bundle does without it.
+ * worker checks again (src/scenario/scenario.ts) against the same numbers,
+ * from sizes.ts (which, unlike scenario.ts, brings no zod into the page).
  */
 import { SECTOR_SIZE } from '../abi/constants.ts';
+import { MAX_DISK_BYTES, MAX_SCENARIO_CHARS } from './sizes.ts';
 
-/** src/scenario/scenario.ts MAX_DISK_BYTES: the largest disk image. */
-export const MAX_DISK_BYTES = 64 * 1024 * 1024;
-/** src/scenario/scenario.ts MAX_SCENARIO_CHARS: the largest scenario file (the page counts bytes, which are never fewer). */
-export const MAX_SCENARIO_BYTES = 100 * 1024 * 1024;
+export { MAX_DISK_BYTES };
+/** The largest scenario file: the worker's limit in characters (the page counts bytes, which are never fewer). */
+export const MAX_SCENARIO_BYTES = MAX_SCENARIO_CHARS;
 
 export interface FileFacts {
   readonly name: string;

@@ -1,23 +1,29 @@
 /**
- * Built-in presets (issue #3): console, block, net, bad-dma. Each is a plain
- * scenario, validated like any file a user opens.
+ * Built-in presets (issue #3): console, block, net, bad-dma, and the
+ * examples. The four core presets are written in the form validation gives
+ * (defaults spelled out: presets.test.ts checks validateScenario returns
+ * each unchanged), so the worker boots them without the schema and zod
+ * (issue #15: the first load); the examples are source text, compiled and
+ * validated like any file a user opens.
  */
 import { packBind, writeDma, hcall, wait, writeText, readU32 } from '../guest/script-builders.ts';
-import type { ScenarioInput } from './scenario.ts';
+import type { Scenario, ScenarioInput } from './scenario.ts';
 import { EXAMPLE_PRESETS } from './example-presets.ts';
 
 /** The shared page the bad-dma guests both map (above their RAM and device pages). */
 const BAD_DMA_SHARED = 0x40000;
 
-export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
+export const CORE_PRESETS: Readonly<Record<string, Scenario>> = {
   console: {
     name: 'console',
     description: 'One guest with only its console: output is SEND_DMA to key 0, input lands in the buffer it bound on key 0.',
+    arch: 'i386',
     guests: [{ kernel: 'lguest' }],
   },
   block: {
     name: 'block',
     description: 'One guest with a 1 MiB disk: try `blk read 0`, `blk write 5 abc`, `blk read 5`.',
+    arch: 'i386',
     guests: [
       {
         kernel: 'lguest',
@@ -28,6 +34,7 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
   net: {
     name: 'net',
     description: 'Two guests on one --sharenet network: try `ping 1` on guest 0.',
+    arch: 'i386',
     guests: [
       { kernel: 'lguest', devices: [{ type: 'net', network: 'lan' }] },
       { kernel: 'lguest', devices: [{ type: 'net', network: 'lan' }] },
@@ -37,6 +44,7 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
     name: 'bad-dma',
     description:
       'Guest 0 binds a receive buffer on a shared key; guest 1 sends it a section that crosses a page boundary, and the Host kills guest 1 ("bad DMA entry") while guest 0 keeps running (spec §2.4 step 3a).',
+    arch: 'i386',
     guests: [
       {
         kernel: 'script',
@@ -57,7 +65,11 @@ export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
     ],
     shared: [{ pages: 1, map: [{ guest: 0, gpa: BAD_DMA_SHARED }, { guest: 1, gpa: BAD_DMA_SHARED }] }],
   },
-  // examples/*.src.json: scripted guests written in the line syntax (validated as every preset is).
+};
+
+export const PRESETS: Readonly<Record<string, ScenarioInput>> = {
+  ...CORE_PRESETS,
+  // examples/*.src.json: scripted guests written in the line syntax.
   ...(EXAMPLE_PRESETS as Readonly<Record<string, ScenarioInput>>),
 };
 

@@ -9,16 +9,8 @@ import { LGUEST_MAX_DEVICES, MAX_LGUEST_GUESTS, PAGE_SIZE, SECTOR_SIZE } from '.
 import { orHex, ScriptStepSchema, type ScriptStep } from '../guest/script-step.ts';
 import { compileScript, formatSyntaxError, MAX_SOURCE_CHARS } from './script-syntax.ts';
 
-/** Largest guest RAM a scenario may ask for (the page holds every guest in one tab). */
-export const MAX_GUEST_MEMORY = 256 * 1024 * 1024;
-/** Smallest: the built-in kernel keeps its data below 0x80000. */
-export const MIN_GUEST_MEMORY = 64 * 1024;
-export const DEFAULT_GUEST_MEMORY = 16 * 1024 * 1024;
-/** Largest disk image (bytes). Larger ones are refused with this number in the message. */
-export const MAX_DISK_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_DISK_BYTES = 1024 * 1024;
-/** Largest scenario file (a whole disk image in base64 fits with room to spare). */
-export const MAX_SCENARIO_CHARS = 100 * 1024 * 1024;
+import { DEFAULT_GUEST_MEMORY, MAX_DISK_BYTES, MAX_GUEST_MEMORY, MIN_GUEST_MEMORY, MAX_SCENARIO_CHARS } from './sizes.ts';
+export * from './sizes.ts';
 
 const pageAligned = (what: string) =>
   orHex(

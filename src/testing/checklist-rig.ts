@@ -19,7 +19,7 @@ import type { Lguest } from '../host/lguest.ts';
 import { ScriptGuest, type StepResult } from '../guest/script-guest.ts';
 import type { Section } from '../abi/dma.ts';
 import { setUsedLen, writeDma } from '../guest/kernel/dma.ts';
-import { hypercallNumber } from '../guest/script-step.ts';
+import { hypercallNumber } from '../guest/hypercall-number.ts';
 import type { EventKind, SimEvent } from '../hw/events.ts';
 import { Machine } from '../machine/machine.ts';
 import type { GuestMemory } from '../hw/memory.ts';

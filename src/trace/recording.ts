@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { PRESET_NAMES, PRESETS } from '../scenario/presets.ts';
 import { ScenarioSchema, validateScenario, type Result, type Scenario, type ScenarioError } from '../scenario/scenario.ts';
-import type { StampedInput } from '../machine/machine.ts';
+import { RECORDING_VERSION } from './make-recording.ts';
 
-export const RECORDING_VERSION = 1;
+export { makeRecording, RECORDING_VERSION } from './make-recording.ts';
 
 /** What the UI had selected, so a link opens the same view. */
 export const UiStateSchema = z
@@ -50,15 +50,6 @@ export const RecordingSchema = z
   );
 
 export type Recording = z.infer<typeof RecordingSchema>;
-
-export function makeRecording(source: { preset?: string; scenario?: Scenario }, inputs: readonly StampedInput[], view?: number, ui?: Recording['ui']): Recording {
-  const r: Recording = { v: RECORDING_VERSION, inputs: inputs.map((x) => [x.idle ? null : x.at, x.guest, x.text]) };
-  if (source.preset !== undefined) r.preset = source.preset;
-  else r.scenario = source.scenario;
-  if (view !== undefined) r.view = view;
-  if (ui !== undefined) r.ui = ui;
-  return r;
-}
 
 /** The scenario a recording replays: its own or its preset's, with the inputs stamped in. */
 export function recordingScenario(r: Recording): Result<Scenario, ScenarioError> {

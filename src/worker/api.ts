@@ -6,6 +6,7 @@
 import type { FactsView } from './event-facts.ts';
 import type { MachineSummary } from '../machine/summary.ts';
 import type { Recording } from '../trace/recording.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
 import type { EventFilter } from './event-filter.ts';
 import type { ReplayProgress } from './sliced-replay.ts';
 import type { QuizOptions, QuizPlan } from '../quiz/generate.ts';
@@ -138,7 +139,9 @@ export type ExerciseReply =
 
 export interface SimApi {
   presets(): { name: string; description: string }[];
-  load(src: LoadSource): LoadResult;
+  /** A preset as written (the form a scenario file has, sources and all), or null: what the page edits a preset's session from, so the page bundles no copy of the presets. */
+  presetScenario(name: string): ScenarioInput | null;
+  load(src: LoadSource): Promise<LoadResult>;
   run(): void;
   pause(): void;
   /** Show one more event (runs the machine if the next event is not recorded yet). */
@@ -179,7 +182,7 @@ export interface SimApi {
   setSpeed(eventsPerSecond: number): void;
   typeInput(guest: number, text: string): void;
   /** Reload what was opened (the preset, the file with its inputs, the link or recording with its inputs) from its start. */
-  reset(): LoadResult;
+  reset(): Promise<LoadResult>;
   /** Console output of a guest up to the shown event; `from` chunks already seen. */
   console(guest: number, fromChunk: number): { text: string; chunks: number; reset: boolean };
   /**
@@ -201,7 +204,7 @@ export interface SimApi {
   /** The UI selection that `recording()` and `link()` carry (guest, key, event, tab). */
   setUiState(ui: Recording['ui']): void;
   /** The share-link fragment (`1.<base64url>`) of `recording()`. */
-  link(): string;
+  link(): Promise<string>;
   /** Where each input landed (event count; -1 not yet) and whether it was typed at an idle point. */
   inputs(): { at: number; guest: number; text: string; idle: boolean }[];
   /**
@@ -219,7 +222,7 @@ export interface SimApi {
   /** Stop the sliced replay where it is (the session stays there, paused). */
   cancelReplay(): void;
   /** Restart from the last good state: replay the recording up to the event before the fault. */
-  recover(): LoadResult;
+  recover(): Promise<LoadResult>;
   /** Test hook: make the simulation throw once `count` events exist. */
   injectFault(count: number): void;
   /** A generated quiz question (issue #14), answered by running it; the generator loads on first use. */

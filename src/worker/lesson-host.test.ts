@@ -34,7 +34,7 @@ describe('the page lesson player (worker)', () => {
         const want = ref.goTo(k);
         expect(v.results).toEqual(want.results);
         expect(v.ok).toBe(true);
-        const r = s.load({ kind: 'recording', recording: v.recording });
+        const r = await s.load({ kind: 'recording', recording: v.recording });
         expect(r.ok).toBe(true);
         expect(s.shownCount).toBe(want.count);
         expect(s.hash()).toBe(ref.machine.hash());

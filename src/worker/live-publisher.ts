@@ -1,5 +1,5 @@
 /** What the session publishes for the page: SessionInfo (the buffers and the layout of each guest) and the live block, written after every slice. */
-import { type GuestMemory } from '../hw/memory.ts';
+import type { GuestMemory } from '../hw/memory.ts';
 import { NetDevice } from '../launcher/devices/net.ts';
 import type { SessionInfo } from './api.ts';
 import { liveWord, RUN_STATE_CODES } from './live-block.ts';

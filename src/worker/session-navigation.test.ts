@@ -17,9 +17,9 @@ const newSession = (host: SessionHost = inert): Session => new Session(host, (n)
 const example = (file: string): LoadSource => ({ kind: 'scenario', text: readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8'), fileName: file });
 
 /** Load, run to idle, type each input and run to idle again. */
-function session(src: LoadSource, ...inputs: string[]): Session {
+async function session(src: LoadSource, ...inputs: string[]): Promise<Session> {
   const s = newSession();
-  const r = s.load(src);
+  const r = await s.load(src);
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   for (const text of inputs) {
@@ -59,8 +59,8 @@ const start = (s: Session): number => s.info().start;
 
 describe('rewinding to the start', () => {
   for (const preset of ['console', 'net']) {
-    it(`${preset}: back to the first state, then every step shows exactly one more event, and back again`, () => {
-      const s = session({ kind: 'preset', name: preset });
+    it(`${preset}: back to the first state, then every step shows exactly one more event, and back again`, async () => {
+      const s = await session({ kind: 'preset', name: preset });
       const end = s.shownCount;
       // Step back all the way (and once more, at the start).
       for (let k = 0; k < end + 2; k++) s.stepBack();
@@ -85,8 +85,8 @@ describe('rewinding to the start', () => {
     });
   }
 
-  it('stepping onto the last event shows the same state as the live end, and the next step stays there', () => {
-    const s = session({ kind: 'preset', name: 'net' }, 'ping 1\r');
+  it('stepping onto the last event shows the same state as the live end, and the next step stays there', async () => {
+    const s = await session({ kind: 'preset', name: 'net' }, 'ping 1\r');
     const end = s.shownCount;
     const live = snapshot(s);
     s.goToStart();
@@ -101,16 +101,16 @@ describe('rewinding to the start', () => {
 });
 
 /** The ways of reaching the state after event #n-1 (view n) the issue names. */
-function waysTo(src: LoadSource, inputs: string[], n: number): [string, ReturnType<typeof snapshot>][] {
+async function waysTo(src: LoadSource, inputs: string[], n: number): Promise<[string, ReturnType<typeof snapshot>][]> {
   const out: [string, ReturnType<typeof snapshot>][] = [];
-  const full = session(src, ...inputs);
+  const full = await session(src, ...inputs);
   const end = full.shownCount;
   // Live: a fresh session run by its own run loop, paused by runUntil right after the event.
   const host = drainHost();
   const live = newSession(host);
-  live.load(src);
+  await live.load(src);
   if (n > start(live)) {
-    const boot = session(src).shownCount;
+    const boot = (await session(src)).shownCount;
     if (n > boot && inputs.length > 0) {
       live.run();
       host.drain();
@@ -121,25 +121,25 @@ function waysTo(src: LoadSource, inputs: string[], n: number): [string, ReturnTy
   }
   out.push(['live (runUntil)', snapshot(live)]);
   // Step: from the start, one event at a time.
-  const stepped = session(src, ...inputs);
+  const stepped = await session(src, ...inputs);
   stepped.goToStart();
   while (stepped.shownCount < n) stepped.step();
   out.push(['step from the start', snapshot(stepped)]);
   // Seek from the end (behind) and from the start (ahead).
-  const fromEnd = session(src, ...inputs);
+  const fromEnd = await session(src, ...inputs);
   fromEnd.seek(n);
   out.push(['seek from the end', snapshot(fromEnd)]);
-  const fromStart = session(src, ...inputs);
+  const fromStart = await session(src, ...inputs);
   fromStart.goToStart();
   fromStart.seek(n);
   out.push(['seek from the start', snapshot(fromStart)]);
   // Step back from the end.
-  const back = session(src, ...inputs);
+  const back = await session(src, ...inputs);
   back.stepBy(n - end);
   out.push(['stepBy back from the end', snapshot(back)]);
   // A link made there.
   const linked = newSession();
-  const r = linked.load({ kind: 'link', fragment: fromEnd.link() });
+  const r = await linked.load({ kind: 'link', fragment: await fromEnd.link() });
   if (!r.ok) throw new Error(r.error);
   out.push(['link', snapshot(linked)]);
   // The live end itself, when n is the end.
@@ -155,14 +155,14 @@ describe('the state after event #i is one state (fast-check over i)', () => {
     ['bind-and-send.json', example('bind-and-send.json'), []],
   ];
   for (const [name, src, inputs] of cases) {
-    it(`${name}: live, step, seek from either side, step back and link agree`, () => {
-      const probe = session(src, ...inputs);
+    it(`${name}: live, step, seek from either side, step back and link agree`, async () => {
+      const probe = await session(src, ...inputs);
       const lo = start(probe);
       const hi = probe.shownCount;
       expect(hi).toBeGreaterThan(lo);
-      fc.assert(
-        fc.property(fc.integer({ min: lo, max: hi }), (n) => {
-          const ways = waysTo(src, inputs, n);
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: lo, max: hi }), async (n) => {
+          const ways = await waysTo(src, inputs, n);
           const [, first] = ways[0];
           expect(first.view).toBe(n);
           for (const [how, snap] of ways.slice(1)) expectSame(first, snap, `${name} view ${n}: ${how}`);
@@ -199,10 +199,10 @@ function clockHost(): SessionHost & { advance(ms: number): void; t: number } {
 }
 
 describe('slow motion', () => {
-  it('at 2 ev/s, 10 s of running applies 20 ± 2 events, one at a time, evenly spaced, each shown', () => {
+  it('at 2 ev/s, 10 s of running applies 20 ± 2 events, one at a time, evenly spaced, each shown', async () => {
     const host = clockHost();
     const s = newSession(host);
-    s.load({ kind: 'preset', name: 'net' });
+    await s.load({ kind: 'preset', name: 'net' });
     s.setSpeed(2);
     s.run();
     const live = new Uint32Array(s.info().live);
@@ -222,10 +222,10 @@ describe('slow motion', () => {
     }
   });
 
-  it('at 1k ev/s a second applies about a thousand events (the budget is kept on average)', () => {
+  it('at 1k ev/s a second applies about a thousand events (the budget is kept on average)', async () => {
     const host = clockHost();
     const t = newSession(host);
-    t.load({ kind: 'preset', name: 'net' });
+    await t.load({ kind: 'preset', name: 'net' });
     t.runToEnd();
     t.typeInput(0, 'ping -f 1\r'); // a flood: never idle
     t.setSpeed(1000);
@@ -241,7 +241,7 @@ describe('slow motion', () => {
 
 describe('navigation by filter', () => {
   it('next / previous hypercall, DMA, interrupt and guest land on such events, from the first and the last event too', async () => {
-    const s = session({ kind: 'preset', name: 'net' }, 'ping 1\r');
+    const s = await session({ kind: 'preset', name: 'net' }, 'ping 1\r');
     const end = s.shownCount;
     const trace = (await s.exportTrace('jsonl', 'all').text())
       .trimEnd()
@@ -276,10 +276,10 @@ describe('navigation by filter', () => {
     expect(s.shownCount).toBe(end);
   });
 
-  it('runUntil pauses right after the first matching event', () => {
+  it('runUntil pauses right after the first matching event', async () => {
     const host = drainHost();
     const s = newSession(host);
-    s.load({ kind: 'preset', name: 'net' });
+    await s.load({ kind: 'preset', name: 'net' });
     s.runUntil({ kind: 'hcall', call: 'SEND_DMA', guest: 1 });
     host.drain();
     expect(new Uint32Array(s.info().live)[liveWord('running')]).toBe(0);
@@ -292,11 +292,11 @@ describe('navigation by filter', () => {
 });
 
 describe('reset and export', () => {
-  it('reset reloads a link with its inputs, from its start', () => {
-    const a = session({ kind: 'preset', name: 'console' }, 'echo lecture\r');
+  it('reset reloads a link with its inputs, from its start', async () => {
+    const a = await session({ kind: 'preset', name: 'console' }, 'echo lecture\r');
     const s = newSession();
-    s.load({ kind: 'link', fragment: a.link() });
-    s.reset();
+    await s.load({ kind: 'link', fragment: await a.link() });
+    await s.reset();
     expect(s.shownCount).toBe(start(s));
     s.runToEnd();
     expect(s.console(0, 0).text).toContain('lecture');
@@ -304,7 +304,7 @@ describe('reset and export', () => {
   });
 
   it('export while back in time: "shown" stops at the shown event, "all" has every recorded event', async () => {
-    const s = session({ kind: 'preset', name: 'console' }, 'help\r');
+    const s = await session({ kind: 'preset', name: 'console' }, 'help\r');
     const end = s.shownCount;
     s.seek(end - 10);
     const lines = async (r: 'shown' | 'all'): Promise<number> => (await s.exportTrace('jsonl', r).text()).trimEnd().split('\n').length;

@@ -16,7 +16,7 @@ describe('Session.quiz', () => {
       const s = new Session(host, (n) => new ArrayBuffer(n));
       const plan = await s.quiz(seed, {});
       expect(plan).toEqual(planQuiz(seed));
-      const r = s.load({ kind: 'scenario', text: JSON.stringify(plan.quiz.scenario) });
+      const r = await s.load({ kind: 'scenario', text: JSON.stringify(plan.quiz.scenario) });
       expect(r.ok).toBe(true);
       s.seek(plan.pauseAt);
       expect(new Uint32Array(s.info().live)[liveWord('view')]).toBe(plan.pauseAt);

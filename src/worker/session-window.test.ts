@@ -19,9 +19,9 @@ const host: SessionHost = { now: () => 0, defer: () => {}, later: () => {} };
 const SMALL: SessionKeep = { eventSlots: 3, timelineBins: 64, thinning: { dense: 4 * 16384, sparse: 65536 } };
 const ALL: SessionKeep = { eventSlots: Infinity, timelineBins: 64, thinning: null };
 
-function open(preset: string, input: string, keep: SessionKeep): Session {
+async function open(preset: string, input: string, keep: SessionKeep): Promise<Session> {
   const s = new Session(host, (n) => new ArrayBuffer(n), keep);
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   s.typeInput(0, input);
@@ -45,12 +45,14 @@ const pageEvent = (s: Session, i: number): SimEvent | null => pageReader(s)(i);
 
 const recorded = (s: Session): number => new Uint32Array(s.info().live)[liveWord('recorded')];
 
-describe('a session that keeps a window of events (issue #15)', () => {
+// Built once, at collection (top-level await: loading a session is async).
   // ~300k events: more than the 3 slots hold.
   const input = 'ping 1 30000\r';
-  const small = open('net', input, SMALL);
-  const full = open('net', input, ALL);
+  const small = await open('net', input, SMALL);
+  const full = await open('net', input, ALL);
   const n = recorded(full);
+
+describe('a session that keeps a window of events (issue #15)', () => {
 
   it('ran the same timeline and let old events go', () => {
     expect(recorded(small)).toBe(n);
@@ -91,14 +93,14 @@ describe('a session that keeps a window of events (issue #15)', () => {
     expect(small.hash()).toBe(hash);
   });
 
-  it('the timeline bins equal bins computed from the full event list, also after a fork', () => {
-    const a = open('net', input, SMALL);
+  it('the timeline bins equal bins computed from the full event list, also after a fork', async () => {
+    const a = await open('net', input, SMALL);
     a.goToEvent(150_000);
     a.typeInput(1, 'x');
     a.runToEnd();
     // The same timeline, everything kept: the recording replays the fork's input where it landed.
     const b = new Session(host, (m) => new ArrayBuffer(m), ALL);
-    const r = b.load({ kind: 'recording', recording: a.recording() });
+    const r = await b.load({ kind: 'recording', recording: a.recording() });
     if (!r.ok) throw new Error(r.error);
     expect(b.hash()).toBe(a.hash());
     const total = recorded(b);
@@ -133,11 +135,11 @@ describe('a session that keeps a window of events (issue #15)', () => {
 });
 
 describe('the panels\' facts come from the worker, the same with a window or without', () => {
-  it('block requests, kills and warnings before any view', () => {
+  it('block requests, kills and warnings before any view', async () => {
     // ~12 events a command: more than the 2 slots (chunk 0 pinned, one more) hold.
     const input = 'blk write 5 abc\r' + 'blk read 0 16\r'.repeat(12_000);
-    const small = open('block', input, { ...SMALL, eventSlots: 2 });
-    const full = open('block', input, ALL);
+    const small = await open('block', input, { ...SMALL, eventSlots: 2 });
+    const full = await open('block', input, ALL);
     const n = recorded(full);
     expect(recorded(small)).toBe(n);
     expect(n).toBeGreaterThan(2 * EVENT_CHUNK);
@@ -153,9 +155,9 @@ describe('the panels\' facts come from the worker, the same with a window or wit
     expect(first[0]).toMatchObject({ write: true, sector: 5, bytes: 512, moved: 512, result: 1 });
   });
 
-  it('a kill is a fact from its event on', () => {
+  it('a kill is a fact from its event on', async () => {
     const s = new Session(host, (m) => new ArrayBuffer(m), SMALL);
-    s.load({ kind: 'preset', name: 'bad-dma' });
+    await s.load({ kind: 'preset', name: 'bad-dma' });
     s.runToEnd();
     const end = s.shownCount;
     const kills = s.facts(end).kills;

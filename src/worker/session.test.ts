@@ -16,18 +16,18 @@ function testHost(): SessionHost & { drain(max?: number): void } {
   };
 }
 
-function booted(preset: string): { s: Session; host: ReturnType<typeof testHost> } {
+async function booted(preset: string): Promise<{ s: Session; host: ReturnType<typeof testHost> }> {
   const host = testHost();
   const s = new Session(host, (n) => new ArrayBuffer(n));
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   return { s, host };
 }
 
 describe('Session', () => {
-  it('boots the console preset and echoes typed input while running', () => {
-    const { s, host } = booted('console');
+  it('boots the console preset and echoes typed input while running', async () => {
+    const { s, host } = await booted('console');
     expect(s.console(0, 0).text).toContain('Welcome to lguest-lab');
     s.run();
     s.typeInput(0, 'echo hi\r');
@@ -36,7 +36,7 @@ describe('Session', () => {
   });
 
   it('exports the trace as a Blob: the Chrome trace has an instant per event, the JSON lines a line per event', async () => {
-    const { s } = booted('console');
+    const { s } = await booted('console');
     const count = new Uint32Array(s.info().live)[liveWord('events')];
     expect(count).toBeGreaterThan(0);
     const chrome = s.exportTrace('chrome');
@@ -48,8 +48,8 @@ describe('Session', () => {
     expect((await jsonl.text()).trimEnd().split('\n')).toHaveLength(count);
   });
 
-  it('step shows exactly one more event, stepBack one less, and the live block says so', () => {
-    const { s } = booted('console');
+  it('step shows exactly one more event, stepBack one less, and the live block says so', async () => {
+    const { s } = await booted('console');
     s.typeInput(0, 'help\r');
     const start = s.shownCount;
     const live = new Uint32Array(s.info().live);
@@ -65,8 +65,8 @@ describe('Session', () => {
     expect(s.shownCount).toBe(start + 4);
   });
 
-  it('a recording replays to the same memory hash and shown event', () => {
-    const { s } = booted('block');
+  it('a recording replays to the same memory hash and shown event', async () => {
+    const { s } = await booted('block');
     s.typeInput(0, 'blk write 5 abc\r');
     s.runToEnd();
     s.typeInput(0, 'blk read 5\r');
@@ -75,7 +75,7 @@ describe('Session', () => {
     const rec = s.recording();
     const hash = s.hash();
     const other = new Session(testHost(), (n) => new ArrayBuffer(n));
-    const r = other.load({ kind: 'recording', recording: JSON.parse(JSON.stringify(rec)) });
+    const r = await other.load({ kind: 'recording', recording: JSON.parse(JSON.stringify(rec)) });
     expect(r.ok).toBe(true);
     expect(other.shownCount).toBe(s.shownCount);
     expect(other.hash()).toBe(hash);
@@ -83,19 +83,30 @@ describe('Session', () => {
     expect(other.console(0, 0).text).toContain('abc');
   });
 
-  it('a bad scenario is refused with a message and leaves the session untouched', () => {
-    const { s } = booted('console');
+  it('a bad scenario is refused with a message and leaves the session untouched', async () => {
+    const { s } = await booted('console');
     const before = s.hash();
     const shown = s.shownCount;
-    const r = s.load({ kind: 'scenario', text: '{"guests": [{"kernel": "script", "script": [{"op": "jump"}]}]}', fileName: 'x.json' });
+    const r = await s.load({ kind: 'scenario', text: '{"guests": [{"kernel": "script", "script": [{"op": "jump"}]}]}', fileName: 'x.json' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toBe('x.json: guests[0].script[0].op: unknown op; use write, read, hcall, wait or yield');
     expect(s.hash()).toBe(before);
     expect(s.shownCount).toBe(shown);
   });
 
-  it('typing while viewing the past forks the timeline from there', () => {
-    const { s } = booted('console');
+  it('loads land in the order they were asked for, though a checked source waits for its chunk and a core preset does not', async () => {
+    const { s } = await booted('console');
+    // The scenario needs load-checked.ts (fetched on first use); the preset after it needs nothing.
+    const first = s.load({ kind: 'scenario', text: JSON.stringify({ name: 'first', guests: [{ kernel: 'lguest' }] }) });
+    const second = s.load({ kind: 'preset', name: 'net' });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(s.recording().preset).toBe('net');
+    expect(s.info().guests).toHaveLength(2);
+  });
+
+  it('typing while viewing the past forks the timeline from there', async () => {
+    const { s } = await booted('console');
     s.typeInput(0, 'echo one\r');
     s.runToEnd();
     s.typeInput(0, 'echo three\r');
@@ -114,8 +125,8 @@ describe('Session', () => {
     expect(s.recording().inputs.map((x) => x[2])).toEqual(['echo one\r', 'echo two\r']);
   });
 
-  it('an exception in the simulation stops the session, keeps the recording, and recovers to the last good state', () => {
-    const { s, host } = booted('console');
+  it('an exception in the simulation stops the session, keeps the recording, and recovers to the last good state', async () => {
+    const { s, host } = await booted('console');
     s.typeInput(0, 'echo before\r');
     s.runToEnd();
     const faultAt = s.shownCount + 5;
@@ -130,7 +141,7 @@ describe('Session', () => {
     // Nothing runs while faulted, and the recording so far is intact.
     s.step();
     expect(s.recording().inputs.map((x) => x[2])).toEqual(['echo before\r', 'echo after\r']);
-    const r = s.recover();
+    const r = await s.recover();
     expect(r.ok).toBe(true);
     expect(s.fault()).toBeNull();
     expect(s.shownCount).toBe(f!.lastGood);

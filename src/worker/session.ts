@@ -14,12 +14,13 @@
  * recorded end or typing first brings the machine back to a boundary.
  */
 import { PRESETS, PRESET_NAMES } from '../scenario/presets.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
 import { Machine } from '../machine/machine.ts';
 import { Checkpoints, DEFAULT_THINNING } from '../machine/checkpoints.ts';
 import { summarize, type MachineSummary } from '../machine/summary.ts';
 import { ScriptGuest } from '../guest/script-guest.ts';
-import { makeRecording, type Recording } from '../trace/recording.ts';
-import { encodeLink } from '../trace/link.ts';
+import { makeRecording } from '../trace/make-recording.ts';
+import type { Recording } from '../trace/recording.ts';
 import { ChromeTraceStream } from '../trace/chrome-trace.ts';
 import { jsonLinesText } from '../trace/jsonl.ts';
 import { TimelineBins } from '../trace/timeline-bins.ts';
@@ -34,7 +35,7 @@ import { PAGE_CHECKPOINT_INTERVAL, PAGE_EVENT_SLOTS, REGENERATE_SPAN, REPLAY_AHE
 /** Events per piece of an exported trace. */
 const TRACE_PART = 8192;
 import { Navigation } from './navigation.ts';
-import { resolveLoadSource } from './load-source.ts';
+import { resolveLoadSource, type Resolved } from './load-source.ts';
 import { latin1Text } from '../base/latin1.ts';
 
 export class Session extends Navigation implements SimApi {
@@ -42,11 +43,25 @@ export class Session extends Navigation implements SimApi {
     return PRESET_NAMES.map((name) => ({ name, description: PRESETS[name].description ?? '' }));
   }
 
+  /** The loads asked for, one after another (a later load never lands before an earlier one that waits for its checks). */
+  private loading: Promise<unknown> = Promise.resolve();
+
+  presetScenario(name: string): ScenarioInput | null {
+    return PRESET_NAMES.includes(name) ? structuredClone(PRESETS[name]) : null;
+  }
+
   /** Load a scenario; on any error the current session is left exactly as it was (issue #7). */
-  load(src: LoadSource): LoadResult {
-    const resolved = resolveLoadSource(src);
-    if (!resolved.ok) return resolved;
-    const { scenario, source, view, ui, target } = resolved.value;
+  load(src: LoadSource): Promise<LoadResult> {
+    const next = this.loading.then(async () => {
+      const resolved = await resolveLoadSource(src);
+      return resolved.ok ? this.start(src, resolved.value) : resolved;
+    });
+    this.loading = next.catch(() => undefined);
+    return next;
+  }
+
+  private start(src: LoadSource, resolved: Resolved): LoadResult {
+    const { scenario, source, view, ui, target } = resolved;
     let machine: Machine;
     let checkpoints: Checkpoints;
     try {
@@ -105,14 +120,14 @@ export class Session extends Navigation implements SimApi {
    * Restart from the last good state: a fresh machine replays the recording
    * (scenario + inputs that landed before the fault) and shows the last good event.
    */
-  recover(): LoadResult {
+  async recover(): Promise<LoadResult> {
     const f = this.faultInfo;
     const m = this.machine;
     if (!f || !m) return { ok: false, error: 'nothing to recover from' };
     const rec = makeRecording(this.source, m.inputLog.filter((x) => x.at >= 0 && x.at <= f.lastGood), f.lastGood, this.ui);
     this.faultInfo = null;
     this.faultAt = -1;
-    const r = this.load({ kind: 'recording', recording: rec });
+    const r = await this.load({ kind: 'recording', recording: rec });
     this.publishFault();
     return r;
   }
@@ -143,12 +158,12 @@ export class Session extends Navigation implements SimApi {
     return Promise.resolve(this.lessons.step(k));
   }
 
-  reset(): LoadResult {
+  async reset(): Promise<LoadResult> {
     const o = this.opened;
     if (!o) return { ok: false, error: 'nothing loaded' };
     // What was opened, from its start: a link's or file's inputs land again as the run reaches them.
     const source = this.source;
-    const r = this.load({ kind: 'scenario', text: JSON.stringify(o.scenario) });
+    const r = await this.load({ kind: 'scenario', text: JSON.stringify(o.scenario) });
     if (r.ok) this.source = source;
     return r;
   }
@@ -202,7 +217,9 @@ export class Session extends Navigation implements SimApi {
     return makeRecording(this.source, m.inputLog, view, this.ui);
   }
 
-  link(): string {
+  /** Issue #15: the link encoder (and fflate's deflate) is its own chunk, fetched at the first link. */
+  async link(): Promise<string> {
+    const { encodeLink } = await import('../trace/link-encode.ts');
     return encodeLink(this.recording());
   }
 

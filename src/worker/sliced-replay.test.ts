@@ -15,13 +15,13 @@ function queuedHost(): { host: SessionHost; q: (() => void)[] } {
 const pingLink = encodeLink(makeRecording({ preset: 'net' }, [{ at: -1, guest: 0, text: 'ping 1 2000\n', idle: true }]));
 
 describe('sliced replay', () => {
-  it('load returns before the replay runs; slices then reach the same state as a blocking replay', () => {
+  it('load returns before the replay runs; slices then reach the same state as a blocking replay', async () => {
     const blocking = new Session({ now: () => 0, defer: () => {}, later: () => {} }, (n) => new ArrayBuffer(n));
-    expect(blocking.load({ kind: 'link', fragment: pingLink }).ok).toBe(true);
+    expect((await blocking.load({ kind: 'link', fragment: pingLink })).ok).toBe(true);
 
     const { host, q } = queuedHost();
     const s = new Session(host, (n) => new ArrayBuffer(n));
-    expect(s.load({ kind: 'link', fragment: pingLink, sliced: true }).ok).toBe(true);
+    expect((await s.load({ kind: 'link', fragment: pingLink, sliced: true })).ok).toBe(true);
     expect(s.replayProgress()?.state).toBe('running');
     expect(s.replayProgress()!.done).toBeLessThan(50); // only the machine's start-up events
     const seen: number[] = [];
@@ -38,11 +38,11 @@ describe('sliced replay', () => {
     expect(s.hash()).toBe(blocking.hash());
   });
 
-  it('cancel stops the replay where it is, and nothing runs after', () => {
+  it('cancel stops the replay where it is, and nothing runs after', async () => {
     const { host, q } = queuedHost();
     const s = new Session(host, (n) => new ArrayBuffer(n));
     const long = encodeLink(makeRecording({ preset: 'net' }, [{ at: -1, guest: 0, text: 'ping 1 30000\n', idle: true }]));
-    expect(s.load({ kind: 'link', fragment: long, sliced: true }).ok).toBe(true);
+    expect((await s.load({ kind: 'link', fragment: long, sliced: true })).ok).toBe(true);
     q.shift()!();
     q.shift()!();
     expect(s.replayProgress()!.state).toBe('running');
@@ -54,7 +54,7 @@ describe('sliced replay', () => {
     expect(s.shownCount).toBe(at);
   });
 
-  it('refuses a link that asks for more events than the page replays, and the session stays as it was', () => {
+  it('refuses a link that asks for more events than the page replays, and the session stays as it was', async () => {
     const big = makeRecording({ preset: 'console' }, [], PAGE_REPLAY_BUDGET + 1);
     expect(replayBudgetProblem(big)).toMatch(/needs 5000001 events replayed; the page replays at most 5000000/);
     const stamped = makeRecording({ preset: 'console' }, [{ at: PAGE_REPLAY_BUDGET + 7, guest: 0, text: 'x', idle: false }]);
@@ -63,9 +63,9 @@ describe('sliced replay', () => {
 
     const { host } = queuedHost();
     const s = new Session(host, (n) => new ArrayBuffer(n));
-    expect(s.load({ kind: 'preset', name: 'console' }).ok).toBe(true);
+    expect((await s.load({ kind: 'preset', name: 'console' })).ok).toBe(true);
     const before = s.hash();
-    const r = s.load({ kind: 'link', fragment: encodeLink(big), sliced: true });
+    const r = await s.load({ kind: 'link', fragment: encodeLink(big), sliced: true });
     expect(r.ok ? 'ok' : r.error).toMatch(/^link: this recording needs 5000001 events replayed; the page replays at most 5000000/);
     expect(s.hash()).toBe(before);
     expect(s.replayProgress()).toBeNull();

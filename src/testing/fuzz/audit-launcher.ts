@@ -1,6 +1,6 @@
 /** The auditor, part 4: /dev/lguest requests and the Launcher's console and output handling (§3, §4.1, §4.2). */
 import { LGUEST_CONSOLE_DMA_KEY, LGUEST_IRQS, LGUEST_MAX_DMA_SECTIONS, LHREQ_GETDMA, LHREQ_IRQ } from '../../abi/constants.ts';
-import { type SimEvent } from '../../hw/events.ts';
+import type { SimEvent } from '../../hw/events.ts';
 import { eventToJson } from '../../hw/event-json.ts';
 import { TOLERATE } from './budget.ts';
 import { hex, callText, userPtr, kernelPtr, ENOENT_RET, EINVAL_RET, type WriteRec, type BindModel, inside, sectionTotal } from './phys-map.ts';

@@ -4,7 +4,7 @@ import { LHCALL_BIND_DMA, LHCALL_CRASH, LHCALL_HALT, LHCALL_LGUEST_INIT, LHCALL_
 import type { Arch } from '../../abi/ctypes.ts';
 import { layoutOf, type StructLayout } from '../../abi/layout.ts';
 import { LGUEST_DATA, LGUEST_DMA } from '../../abi/structs.ts';
-import { type ScenarioInput } from '../../scenario/scenario.ts';
+import type { ScenarioInput } from '../../scenario/scenario.ts';
 import { hcall, packBind, wait, writeDma, yieldStep } from '../../guest/script-builders.ts';
 import type { ScriptStep } from '../../guest/script-step.ts';
 import { inside } from './phys-map.ts';

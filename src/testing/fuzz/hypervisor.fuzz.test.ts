@@ -79,7 +79,7 @@ import { hcall, packBind, writeDma } from '../../guest/script-builders.ts';
 import type { ScriptStep } from '../../guest/script-step.ts';
 import { resumeHypercall } from '../../host/hypercalls.ts';
 import { SEED, NUM_RUNS, MIN_HYPERCALLS, totals, type Cover, cover } from './budget.ts';
-import { type FuzzCase } from './case-gen.ts';
+import type { FuzzCase } from './case-gen.ts';
 import { type RunResult, runCase, fuzzCaseArb } from './run-case.ts';
 
 // ---------------------------------------------------------------------------

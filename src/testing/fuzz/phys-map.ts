@@ -2,7 +2,7 @@
 import { LGUEST_MAX_DMA_SECTIONS, LHCALL_RING_SIZE, PAGE_SIZE } from '../../abi/constants.ts';
 import { Machine } from '../../machine/machine.ts';
 import type { GuestMemory } from '../../hw/memory.ts';
-import { type Scenario } from '../../scenario/scenario.ts';
+import type { Scenario } from '../../scenario/scenario.ts';
 
 // ---------------------------------------------------------------------------
 // The auditor: a spec model of the Host plus byte-level write accounting

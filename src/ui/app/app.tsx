@@ -4,14 +4,14 @@
  * Loads `?preset=NAME` (default console) at start and runs it, or the share
  * link in the URL's fragment (share.ts) when there is one.
  */
-import React, { useEffect, useState } from 'react';
+import React, { lazy, Suspense, useEffect, useState } from 'react';
 import { ConsoleArea } from '../panels/editor/console-area.tsx';
 import { Controls } from './controls.tsx';
 import { DeviceTable } from '../panels/devices/device-table.tsx';
 import { EventCaptionBar } from '../panels/caption/event-caption-bar.tsx';
 import { EventLog } from '../panels/events/event-log.tsx';
 import { FaultBanner } from './fault-banner.tsx';
-import { HelpButton, HelpOverlay } from './help-overlay.tsx';
+import { HelpButton } from './help-button.tsx';
 import { Inspector } from '../panels/inspector/inspector.tsx';
 import { KeysPanel } from '../panels/keys/keys-panel.tsx';
 import { KillBanner } from './kill-banner.tsx';
@@ -27,14 +27,20 @@ import { useUi } from '../store/store.ts';
 import { Timeline } from '../timeline/timeline.tsx';
 import { useLinkHash } from '../share/use-link-hash.ts';
 import { SimClientContext } from '../client/use-shared-view.ts';
-import { QuizButton, QuizPanel } from '../quiz/quiz-panel.tsx';
-import { quizFromUrl, startQuiz } from '../quiz/quiz-actions.ts';
+import { QuizButton } from '../quiz/quiz-button.tsx';
+import { quizFromUrl } from '../quiz/quiz-format.ts';
 import { useQuiz } from '../store/quiz-store.ts';
-import { LessonPanel } from '../lesson/lesson-panel.tsx';
 import { LessonPicker, PresenterControls } from '../lesson/lesson-controls.tsx';
-import { lessonFromUrl, openLessonById } from '../lesson/lesson-actions.ts';
+import { lessonFromUrl } from '../lesson/lesson-source.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
 import { usePresenter } from '../store/presenter-store.ts';
+import { PanelLoading } from '../widgets/panel-loading.tsx';
+
+// Issue #15: what the first screen does not show is fetched when it is first shown
+// (the panels of a lesson or a quiz, the help overlay), so the first load stays small.
+const LessonPanel = lazy(() => import('../lesson/lesson-panel.tsx').then((m) => ({ default: m.LessonPanel })));
+const QuizPanel = lazy(() => import('../quiz/quiz-panel.tsx').then((m) => ({ default: m.QuizPanel })));
+const HelpOverlay = lazy(() => import('./help-overlay.tsx').then((m) => ({ default: m.HelpOverlay })));
 
 export function App({ client }: { client: SimClient }): React.JSX.Element {
   const [ready, setReady] = useState(false);
@@ -42,6 +48,7 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
   const quizOpen = useQuiz((s) => s.open);
   const lessonOpen = useLesson((s) => s.lesson !== null);
   const presenter = usePresenter((s) => s.presenter);
+  const helpOpen = useUi((s) => s.helpOpen);
   const scale = usePresenter((s) => s.scale);
   useKeyboardShortcuts(client);
   useLinkHash(client);
@@ -61,13 +68,13 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
     void (async () => {
       // `?quiz=SEED`: quiz mode (issue #14), its scenario paused before the asked step.
       const quiz = quizFromUrl(window.location.search);
-      if (quiz && (await startQuiz(client, quiz.seed, quiz.opts))) {
+      if (quiz && (await (await import('../quiz/quiz-actions.ts')).startQuiz(client, quiz.seed, quiz.opts))) {
         if (live) setReady(true);
         return;
       }
       // `?lesson=ID&step=K`: that lesson at that step (issue #13).
       const lesson = lessonFromUrl(window.location.search);
-      if (lesson && (await openLessonById(client, lesson.id, lesson.step))) {
+      if (lesson && (await (await import('../lesson/lesson-actions.ts')).openLessonById(client, lesson.id, lesson.step))) {
         if (live) setReady(true);
         return;
       }
@@ -105,10 +112,20 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
         <Notices />
         {ready ? (
           <main className={`workspace ${lessonOpen && !quizOpen ? 'with-lesson' : ''}`}>
-            {lessonOpen && !quizOpen && <LessonPanel />}
+            {lessonOpen && !quizOpen && (
+              <Suspense fallback={<PanelLoading name="lesson" className="lesson-panel" />}>
+                <LessonPanel />
+              </Suspense>
+            )}
             {!quizOpen && <DeviceTable />}
             <KeysPanel />
-            {quizOpen ? <QuizPanel /> : <ConsoleArea />}
+            {quizOpen ? (
+              <Suspense fallback={<PanelLoading name="quiz" className="quiz-panel" />}>
+                <QuizPanel />
+              </Suspense>
+            ) : (
+              <ConsoleArea />
+            )}
             <Inspector />
             <Timeline />
             <EventLog />
@@ -117,7 +134,11 @@ export function App({ client }: { client: SimClient }): React.JSX.Element {
           <main className="loading">starting the simulated host…</main>
         )}
         {ready && <EventCaptionBar />}
-        <HelpOverlay />
+        {helpOpen && (
+          <Suspense fallback={null}>
+            <HelpOverlay />
+          </Suspense>
+        )}
         <DropZone client={client} />
       </div>
     </SimClientContext.Provider>

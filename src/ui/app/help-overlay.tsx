@@ -12,15 +12,6 @@ import './help-overlay.css';
 
 const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
-export function HelpButton(): React.JSX.Element {
-  const setOpen = useUi((s) => s.setHelpOpen);
-  return (
-    <button type="button" className="help-button" data-testid="help" aria-haspopup="dialog" aria-label="Keyboard shortcuts and glossary (?)" title="Keyboard shortcuts and glossary (?)" onClick={() => setOpen(true)}>
-      ?
-    </button>
-  );
-}
-
 export function HelpOverlay(): React.JSX.Element | null {
   const open = useUi((s) => s.helpOpen);
   const setOpen = useUi((s) => s.setHelpOpen);

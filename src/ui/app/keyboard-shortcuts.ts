@@ -9,7 +9,6 @@ import { liveAt } from '../client/frame-views.ts';
 import type { SimClient } from '../client/sim-client.ts';
 import type { EventFilter } from '../../worker/api.ts';
 import { useUi } from '../store/store.ts';
-import { nextStep, prevStep } from '../lesson/lesson-actions.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
 import { usePresenter } from '../store/presenter-store.ts';
 import { jumpTo } from './jump.ts';
@@ -88,7 +87,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
     does: 'next lesson step (plays its events slowly)',
     run: (client) => {
       if (!useLesson.getState().lesson) return false;
-      void nextStep(client);
+      // A lesson is open, so its actions' chunk is already here.
+      void import('../lesson/lesson-actions.ts').then((a) => a.nextStep(client));
       return true;
     },
   },
@@ -98,7 +98,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     does: 'previous lesson step',
     run: (client) => {
       if (!useLesson.getState().lesson) return false;
-      void prevStep(client);
+      void import('../lesson/lesson-actions.ts').then((a) => a.prevStep(client));
       return true;
     },
   },

@@ -7,9 +7,9 @@ import { liveWord } from '../../worker/live-block.ts';
 
 const host: SessionHost = { now: () => 0, defer: () => {}, later: () => {} };
 
-function session(preset: string): Session {
+async function session(preset: string): Promise<Session> {
   const s = new Session(host);
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   return s;
@@ -28,8 +28,8 @@ function windowOf(s: Session): EventWindow {
 const refresh = (d: EventDigest, s: Session): void => d.setFacts(s.facts(s.shownCount), s.shownCount);
 
 describe('EventDigest', () => {
-  it('finds the kill and the Launcher exit with their reasons (bad-dma)', () => {
-    const s = session('bad-dma');
+  it('finds the kill and the Launcher exit with their reasons (bad-dma)', async () => {
+    const s = await session('bad-dma');
     const d = new EventDigest();
     d.reset();
     refresh(d, s);
@@ -41,8 +41,8 @@ describe('EventDigest', () => {
     expect(d.stringsNeeded).toBeLessThanOrEqual(strings.length);
   });
 
-  it('has each block request as the block device handled it, for the shown count either way time moves', () => {
-    const s = session('block');
+  it('has each block request as the block device handled it, for the shown count either way time moves', async () => {
+    const s = await session('block');
     const d = new EventDigest();
     d.reset();
     s.typeInput(0, 'blk write 7 xyz\r');
@@ -72,8 +72,8 @@ describe('EventDigest', () => {
     expect(d.blockRequests.map((r) => r.sector)).toEqual([7]);
   });
 
-  it('flashes a receive entry only for transfers it saw arrive', () => {
-    const s = session('net');
+  it('flashes a receive entry only for transfers it saw arrive', async () => {
+    const s = await session('net');
     const d = new EventDigest();
     d.reset();
     d.scan(windowOf(s), s.shownCount, 0);

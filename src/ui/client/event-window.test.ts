@@ -32,9 +32,9 @@ function sharedWindow(s: Session): EventWindow {
 }
 
 /** A ping flood of ~900k events (10 per ping): more than PAGE_EVENT_SLOTS chunks, so the oldest were let go. */
-function flood(): Session {
+async function flood(): Promise<Session> {
   const s = new Session(host);
-  const r = s.load({ kind: 'preset', name: 'net' });
+  const r = await s.load({ kind: 'preset', name: 'net' });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   s.typeInput(0, 'ping 1 90000\r');
@@ -51,9 +51,11 @@ function probes(recorded: number): number[] {
   return out;
 }
 
-describe('EventWindow over a session that let events go', () => {
-  const s = flood();
+// Built once, at collection (top-level await: loading a session is async).
+  const s = await flood();
   const log = machineOf(s).events;
+
+describe('EventWindow over a session that let events go', () => {
 
   it('reads what the worker keeps, exactly, and refuses what it let go', () => {
     expect(log.recorded).toBeGreaterThan((PAGE_EVENT_SLOTS + 1) * EVENT_CHUNK);

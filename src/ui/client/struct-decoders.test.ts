@@ -12,9 +12,9 @@ import { decodeBindings, decodeBlockPage, decodeDescriptors, decodeDmaArray, dec
 
 const host: SessionHost = { now: () => 0, defer: () => {}, later: () => {} };
 
-function booted(preset: string, ...inputs: string[]): Session {
+async function booted(preset: string, ...inputs: string[]): Promise<Session> {
   const s = new Session(host);
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   s.runToEnd();
   for (const t of inputs) {
@@ -25,8 +25,8 @@ function booted(preset: string, ...inputs: string[]): Session {
 }
 
 describe('struct decoders on shared memory', () => {
-  it('read the descriptor tables and bound keys the summary reports (net preset)', () => {
-    const s = booted('net');
+  it('read the descriptor tables and bound keys the summary reports (net preset)', async () => {
+    const s = await booted('net');
     const v = makeViews(s.info());
     const sum = s.summary();
     for (const g of sum.guests) {
@@ -45,8 +45,8 @@ describe('struct decoders on shared memory', () => {
     expect(live.runStates).toEqual(sum.guests.map((g) => g.state));
   });
 
-  it('read the MAC slots through the shared network page, and each guest sees the same bytes', () => {
-    const s = booted('net');
+  it('read the MAC slots through the shared network page, and each guest sees the same bytes', async () => {
+    const s = await booted('net');
     const info = s.info();
     const v = makeViews(info);
     const net = info.sharedObjects.find((o) => o.name === 'net:lan')!;
@@ -59,8 +59,8 @@ describe('struct decoders on shared memory', () => {
     expect(Array.from(readBytes(v, 0, page + 6, 6))).toEqual(slots[1].mac);
   });
 
-  it('decode the block page and the console input buffer after a write and a read', () => {
-    const s = booted('block', 'blk write 5 abc\r', 'blk read 5\r');
+  it('decode the block page and the console input buffer after a write and a read', async () => {
+    const s = await booted('block', 'blk write 5 abc\r', 'blk read 5\r');
     const info = s.info();
     const v = makeViews(info);
     const dev = info.guests[0].devices.find((d) => d.type === 3)!;

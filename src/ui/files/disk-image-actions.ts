@@ -5,7 +5,6 @@
  * validates the scenario as any other (src/scenario/scenario.ts). On any refusal
  * the running session is left exactly as it was and `load-error` says why.
  */
-import { PRESETS } from '../../scenario/presets.ts';
 import type { ScenarioInput } from '../../scenario/scenario.ts';
 import type { Recording } from '../../trace/recording.ts';
 import { diskBytesFor, diskImageProblem } from '../../scenario/limits.ts';
@@ -19,8 +18,9 @@ const NAME_MAX = 100;
 export type DiskResult = { readonly ok: true; readonly scenario: ScenarioInput; readonly guest: number } | { readonly ok: false; readonly error: string };
 
 /** The scenario a recording runs (its preset's, or its own), or null. */
-export function baseScenario(rec: Recording): ScenarioInput | null {
-  if (rec.preset !== undefined) return PRESETS[rec.preset] ?? null;
+export async function baseScenario(client: SimClient, rec: Recording): Promise<ScenarioInput | null> {
+  // A preset as the worker holds it: the page keeps no copy of the presets (issue #15: the first load).
+  if (rec.preset !== undefined) return client.api.presetScenario(rec.preset);
   return rec.scenario ?? null;
 }
 
@@ -63,7 +63,7 @@ export async function attachDiskImage(client: SimClient, file: File): Promise<bo
     ui.setLoadError(problem);
     return false;
   }
-  const base = baseScenario(await client.api.recording());
+  const base = await baseScenario(client, await client.api.recording());
   if (!base) {
     ui.setLoadError(`${file.name}: no scenario is loaded to put the disk image on`);
     return false;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLessonShaped, lessonFromUrl, playFrames, PLAY_MAX_MS, PLAY_MS } from './lesson-actions.ts';
+import { playFrames, PLAY_MAX_MS, PLAY_MS } from './lesson-actions.ts';
+import { isLessonShaped, lessonFromUrl } from './lesson-source.ts';
 
 describe('slow motion frames', () => {
   it('a short step shows every event at PLAY_MS; a long one ends on time, on its last event (property)', () => {

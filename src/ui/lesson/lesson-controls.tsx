@@ -7,9 +7,9 @@
 import React from 'react';
 import { LESSON_CATALOG } from '../../lesson/catalog.ts';
 import { useSimClient } from '../client/use-shared-view.ts';
-import { openLessonById } from './lesson-actions.ts';
 import { useLesson } from './lesson-store.ts';
 import { FONT_SCALES, usePresenter, type FontScale } from '../store/presenter-store.ts';
+import './presenter.css';
 
 /** "lguest-bus" → "1. lguest bus": the picker's label (titles live in the files, fetched on demand). */
 export const lessonLabel = (k: number, id: string): string => `${k + 1}. ${id.replace(/-/g, ' ')}`;
@@ -26,7 +26,9 @@ export function LessonPicker(): React.JSX.Element {
       value={value}
       title="Guided lessons: narrated steps on the live simulation, each claim checked"
       onChange={(e) => {
-        if (e.target.value) void openLessonById(client, e.target.value, 0);
+        const id = e.target.value;
+        // The lesson's actions and panel are a chunk of their own, fetched with the first lesson.
+        if (id) void import('./lesson-actions.ts').then((a) => a.openLessonById(client, id, 0));
       }}
     >
       <option value="">{lesson && !builtIn ? `lesson: ${lesson.id}` : 'lessons…'}</option>

@@ -122,14 +122,3 @@ export function QuizPanel(): React.JSX.Element {
     </section>
   );
 }
-
-/** The header's way into quiz mode. */
-export function QuizButton(): React.JSX.Element {
-  const client = useSimClient();
-  const open = useQuiz((s) => s.open);
-  return (
-    <button type="button" data-testid="quiz-open" className={open ? 'active' : ''} onClick={() => void startQuiz(client, newSeed())} title="Quiz mode: a generated question, graded by the simulator">
-      quiz
-    </button>
-  );
-}

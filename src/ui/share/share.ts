@@ -28,7 +28,7 @@ import type { SimClient } from '../client/sim-client.ts';
 import { useUi } from '../store/store.ts';
 import { followReplay } from './replay-progress.tsx';
 import type { InspectorTab } from '../store/view-slice.ts';
-import { isLessonShaped, openLessonById, openLessonText } from '../lesson/lesson-actions.ts';
+import { isLessonShaped } from '../lesson/lesson-source.ts';
 import { useLesson } from '../lesson/lesson-store.ts';
 
 /**
@@ -183,6 +183,7 @@ async function adoptRecording(client: SimClient, info: SessionInfo, name: (r: Re
   await client.api.setSpeed(ui.speed);
   // A link made inside a lesson reopens it at that step, on the state the link replayed.
   if (sel.lesson !== undefined) {
+    const { openLessonById } = await import('../lesson/lesson-actions.ts');
     await openLessonById(client, sel.lesson, sel.step ?? 0, { load: false });
     restoreSelection(client, info, sel);
     return;
@@ -267,7 +268,10 @@ async function recordingIn(file: File): Promise<unknown> {
 export async function openSessionFile(client: SimClient, file: File): Promise<boolean> {
   const data = await recordingIn(file);
   if (data === null) return loadScenarioFile(client, file);
-  if (isLessonShaped(data)) return openLessonText(client, JSON.stringify(data), file.name, false, 0);
+  if (isLessonShaped(data)) {
+    const { openLessonText } = await import('../lesson/lesson-actions.ts');
+    return openLessonText(client, JSON.stringify(data), file.name, false, 0);
+  }
   let r: LoadResult;
   try {
     r = await client.load({ kind: 'recording', recording: data as Recording, sliced: true });

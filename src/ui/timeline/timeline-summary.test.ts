@@ -21,9 +21,9 @@ const EVENT_CHUNK_1 = EVENT_CHUNK + 1000;
 const machineOf = (s: Session): Machine => (s as unknown as { machine: Machine }).machine;
 
 /** Load a preset and type its inputs; `keepAll`: the session's log keeps every event (the reference). */
-function session(preset: string, inputs: string[] = [], keepAll = false): Session {
+async function session(preset: string, inputs: string[] = [], keepAll = false): Promise<Session> {
   const s = new Session(host);
-  const r = s.load({ kind: 'preset', name: preset });
+  const r = await s.load({ kind: 'preset', name: preset });
   if (!r.ok) throw new Error(r.error);
   if (keepAll) machineOf(s).events.capacity = Infinity;
   s.runToEnd();
@@ -64,8 +64,8 @@ function direct(log: EventLog, guests: number, start: number, perCol: number, co
 const laneOfTrack = (tid: number, guests: number): number => (tid === HOST_TID ? guests : tid >= launcherTid(0) ? guests + 1 + (tid - launcherTid(0)) : tid - guestTid(0));
 
 describe('timeline lanes', () => {
-  it('puts every event in the lane of its Chrome trace track, and every kind in one category', () => {
-    const s = session('net', ['ping 1\r']);
+  it('puts every event in the lane of its Chrome trace track, and every kind in one category', async () => {
+    const s = await session('net', ['ping 1\r']);
     const { win, recorded } = pageOf(s);
     const guests = s.info().guests.length;
     expect(laneLabels(guests)).toEqual(['guest 0', 'guest 1', 'Host', 'launcher 0', 'launcher 1']);
@@ -80,13 +80,15 @@ describe('timeline lanes', () => {
   });
 });
 
-describe('TimelineSummary over a session that let events go', () => {
+// Built once, at collection (top-level await: loading a session is async).
   // ~900k events (10 per ping): more than the 12 chunks the page's session keeps.
   const flood = ['ping 1 90000\r'];
-  const s = session('net', flood);
-  const full = machineOf(session('net', flood, true)).events;
+  const s = await session('net', flood);
+  const full = machineOf(await session('net', flood, true)).events;
   const { win, sum, recorded } = pageOf(s);
   const guests = sum.guests;
+
+describe('TimelineSummary over a session that let events go', () => {
 
   it('zoomed out, bins exactly as the full event list of the same run, for columns of whole bins', () => {
     expect(full.recorded).toBe(recorded);
@@ -148,8 +150,8 @@ describe('TimelineSummary over a session that let events go', () => {
 });
 
 describe('TimelineSummary after a fork', () => {
-  it('bins the new timeline, as its own full event list does', () => {
-    const s = session('console', ['echo one two three\r']);
+  it('bins the new timeline, as its own full event list does', async () => {
+    const s = await session('console', ['echo one two three\r']);
     const fork = Math.floor(s.shownCount / 2) + 3;
     s.seek(fork);
     s.typeInput(0, 'help\r');

@@ -13,7 +13,7 @@ import { type ITheme, Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import React, { useEffect, useRef } from 'react';
 import { ConsoleInputStatus } from './console-input-status.tsx';
-import { type FrameViews } from '../../client/frame-views.ts';
+import type { FrameViews } from '../../client/frame-views.ts';
 import { useUi } from '../../store/store.ts';
 import type { Theme } from '../../store/view-slice.ts';
 import { TERM_FONT_PX, usePresenter } from '../../store/presenter-store.ts';

@@ -8,7 +8,6 @@ import { create } from 'zustand';
 import type { ScenarioInput } from '../../../scenario/scenario.ts';
 import type { Recording } from '../../../trace/recording.ts';
 import type { ExerciseReply } from '../../../worker/api.ts';
-import { loadedSources } from './script-session.ts';
 
 /** The exercise open in the editor (exercise-actions.ts), or none. */
 export interface ExerciseState {
@@ -41,7 +40,8 @@ export interface EditorStore {
   exercise: ExerciseState | null;
   /** Why an exercise could not be opened. */
   exerciseError: string | null;
-  adoptSession(generation: number, base: ScenarioInput | null, inputs: Recording['inputs']): void;
+  /** `loaded`: script-session.ts loadedSources(base) (editor-session.ts computes it). */
+  adoptSession(generation: number, base: ScenarioInput | null, inputs: Recording['inputs'], loaded: (string | null)[]): void;
   setText(guest: number, text: string): void;
   setShowEditor(show: boolean): void;
   setExercise(e: ExerciseState | null): void;
@@ -59,8 +59,7 @@ export const useEditor = create<EditorStore>()((set) => ({
   showEditor: false,
   exercise: null,
   exerciseError: null,
-  adoptSession: (generation, base, inputs) => {
-    const loaded = base ? loadedSources(base) : [];
+  adoptSession: (generation, base, inputs, loaded) => {
     set((s) => ({
       generation,
       base,

@@ -1,7 +1,7 @@
 /**
  * "exercises ▾": every exercise of the built-in lessons (fetched the first
- * time the list is opened), and `?exercise=LESSON:STEP` in the URL, which
- * opens one at start.
+ * time the list is opened). `?exercise=LESSON:STEP` in the URL opens one at
+ * start (editor-session.ts).
  */
 import React, { useEffect, useState } from 'react';
 import { useSimClient } from '../../client/use-shared-view.ts';
@@ -40,11 +40,3 @@ export function ExercisePicker(): React.JSX.Element {
 }
 
 /** `?exercise=workbench:3`: open that exercise once the first session is up. */
-export function useExerciseFromUrl(): void {
-  const client = useSimClient();
-  useEffect(() => {
-    const want = new URLSearchParams(window.location.search).get('exercise');
-    const m = want ? /^([\w-]{1,64}):(\d{1,3})$/.exec(want) : null;
-    if (m) void openExercise(client, m[1], Number(m[2]));
-  }, [client]);
-}

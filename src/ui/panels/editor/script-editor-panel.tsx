@@ -5,10 +5,9 @@
  * (its share link carries the sources); each line's result shows at its end
  * and the current step's line is highlighted while stepping.
  */
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { compileScript, formatSyntaxError } from '../../../scenario/script-syntax.ts';
 import type { ScriptView } from '../../../worker/api.ts';
-import { baseScenario } from '../../files/disk-image-actions.ts';
 import { killReasons } from '../../client/event-digest.ts';
 import type { FrameViews } from '../../client/frame-views.ts';
 import type { SimClient } from '../../client/sim-client.ts';
@@ -31,24 +30,6 @@ const decodeRuns = (v: FrameViews, c: SimClient): GuestRun[] => {
   const reasons = killReasons(c.digest.kills, c.strings);
   return v.info.guests.filter((g) => g.kernel === 'script').map((g) => ({ guest: g.index, view: c.scripts[g.index] ?? null, killed: reasons.get(g.index) ?? null }));
 };
-const decodeGeneration = (_v: FrameViews, c: SimClient): number => c.sessionGeneration;
-
-/** Keep the editor's texts on the session shown: on each new session, read its scenario from the recording. */
-export function useEditorSession(): void {
-  const client = useSimClient();
-  const generation = useSharedView(decodeGeneration, -1);
-  useEffect(() => {
-    if (generation < 0 || generation === useEditor.getState().generation) return;
-    let live = true;
-    client.api
-      .recording()
-      .then((rec) => live && useEditor.getState().adoptSession(generation, baseScenario(rec), rec.inputs))
-      .catch(() => undefined); // a worker with nothing loaded (being replaced): the next session will tell
-    return () => {
-      live = false;
-    };
-  }, [client, generation]);
-}
 
 export function ScriptEditorPanel({ hidden }: { hidden: boolean }): React.JSX.Element {
   const client = useSimClient();

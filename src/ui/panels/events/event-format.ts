@@ -8,7 +8,7 @@ import { EVENT_KIND_NAMES, EventKind, type SimEvent } from '../../../hw/events.t
 import type { EventSource } from '../../client/event-window.ts';
 import { hexAlt } from '../../../base/printf.ts';
 import type { SelectionSlice } from '../../store/selection-slice.ts';
-import { type FrameViews } from '../../client/frame-views.ts';
+import type { FrameViews } from '../../client/frame-views.ts';
 import { type BindingRow, decodeBindings } from '../../client/struct-decoders.ts';
 import { eventWords, eventWordsText } from '../../../views/register-labels.ts';
 
