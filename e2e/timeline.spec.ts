@@ -108,6 +108,23 @@ test('clicking the timeline seeks; the ruler scrubs; wheel zooms, drag pans, fit
   await expect(timeline).toHaveAttribute('data-span', String(end));
 });
 
+test('the hover readout follows the run under a pointer that stays put', async ({ page }) => {
+  await openPreset(page, 'console');
+  await consoleOf(page, 0).click();
+  const timeline = page.getByTestId('timeline');
+  const readout = page.getByTestId('timeline-readout');
+  const at = await plotPoint(timeline, 0.9, true);
+  await page.mouse.move(at.x, at.y);
+  const index = async (): Promise<number> => Number(/^#([\d,]+)/.exec((await readout.textContent()) ?? '')?.[1].replace(/,/g, '') ?? NaN);
+  await expect.poll(index).toBeGreaterThan(0);
+  const before = await index();
+  // Typing into the focused console runs more events; the window fits them, so 90% across is a later event now.
+  await page.keyboard.type('help');
+  await page.keyboard.press('Enter');
+  await waitIdle(page);
+  await expect.poll(index).toBeGreaterThan(before);
+});
+
 test('a million-event run: the timeline still answers a click with a seek', async ({ page }) => {
   test.setTimeout(120_000);
   await openPreset(page, 'net', [0, 1]);

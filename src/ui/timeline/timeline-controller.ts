@@ -205,7 +205,7 @@ export class TimelineController extends TimelineWindow {
     const h = this.hover;
     const sum = this.summary;
     if (!h || !sum || h.x < GUTTER) {
-      this.readout.textContent = '';
+      this.setReadout('');
       return;
     }
     const lane = Math.floor((h.y - RULER) / laneHeight(sum.lanes));
@@ -217,10 +217,15 @@ export class TimelineController extends TimelineWindow {
       let text = a < this.recorded ? `#${a.toLocaleString('en-US')}` : '';
       // Not in memory, but the bins say this lane has events here: a click regenerates them.
       if (text && lane >= 0 && lane < sum.lanes && !this.client.events.has(a) && sum.maskOf(lane, a, Math.min(b, this.recorded)) !== 0) text += ` ${this.labels[lane]}: not in memory (click to regenerate)`;
-      this.readout.textContent = text;
+      this.setReadout(text);
       return;
     }
-    this.readout.textContent = `#${i} t=${ev.time} ${this.labels[lane]}: ${kindName(ev.kind)} ${eventDetail(ev, this.client.strings)}`;
+    this.setReadout(`#${i} t=${ev.time} ${this.labels[lane]}: ${kindName(ev.kind)} ${eventDetail(ev, this.client.strings)}`);
+  }
+
+  /** The DOM is touched only when the text changes (the readout is refreshed at every drawn frame). */
+  private setReadout(text: string): void {
+    if (this.readout.textContent !== text) this.readout.textContent = text;
   }
 
   // ---- data and drawing -----------------------------------------------------------
@@ -341,5 +346,7 @@ export class TimelineController extends TimelineWindow {
     d.selected = selected === null ? '' : String(selected);
     d.fit = String(this.fit);
     this.windowLabel.textContent = this.fit ? `all ${formatCount(recorded)} events` : `events ${formatCount(Math.round(this.start))}–${formatCount(Math.round(this.start) + span)} of ${formatCount(recorded)}`;
+    // What is under a pointer that stays put changes too (the run goes on, a seek lets events go or regenerates them).
+    if (this.hover) this.updateReadout();
   };
 }
