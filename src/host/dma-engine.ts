@@ -104,11 +104,17 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
 interface DmaSections {
   /** Sections before the first zero len. */
   count: number;
+  /**
+   * The first of them check_dma_list rejects, or -1: its test (address_ok, at most a page, not
+   * crossing one) depends only on the section and the guest's pfn_limit, so it is worked out while
+   * the section is decoded, and checkDmaList only reports it, at the point io.c checks the list.
+   */
+  bad: number;
   readonly len: Uint16Array;
   readonly addr: Uint32Array;
 }
 
-const newSections = (): DmaSections => ({ count: 0, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
+const newSections = (): DmaSections => ({ count: 0, bad: -1, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
 const srcScratch = newSections();
 const dstScratch = newSections();
 /** Bounce buffer for a struct that touches a shared page (largest lguest_dma: 168 bytes on x86_64). */
@@ -131,29 +137,35 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
     base = 0;
   }
   let n = 0;
+  let bad = -1;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
     const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
     // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
-    out.addr[n] = v.getUint32(base + L.addr + L.addrSize * n, true);
+    const addr = v.getUint32(base + L.addr + L.addrSize * n, true);
+    out.addr[n] = addr;
+    if (bad < 0 && !sectionOk(g, addr, len)) bad = n;
     n++;
   }
   out.count = n;
+  out.bad = bad;
   return out;
+}
+
+/** check_dma_list's test of one section (spec §2.4 step 3a, §7.15): address-ok, at most a page, not crossing a page boundary. */
+function sectionOk(g: Lguest, addr: number, len: number): boolean {
+  return g.addressOk(addr, len) && len <= PAGE_SIZE && (addr % PAGE_SIZE) + len <= PAGE_SIZE;
 }
 
 /**
  * check_dma_list (spec §2.4 step 3a, §7.15): each section up to the first zero
- * len must be address-ok, at most a page, and not cross a page boundary.
+ * len must pass sectionOk; the first that does not kills the guest. The test
+ * ran as readSections decoded the list (`bad`); here is where io.c acts on it.
  */
 function checkDmaList(host: Host, g: Lguest, s: DmaSections): boolean {
-  for (let i = 0; i < s.count; i++) {
-    const len = s.len[i];
-    const addr = s.addr[i];
-    if (!g.addressOk(addr, len) || len > PAGE_SIZE || (addr % PAGE_SIZE) + len > PAGE_SIZE) return badDmaEntry(host, g, len, addr);
-  }
-  return true;
+  const i = s.bad;
+  return i < 0 || badDmaEntry(host, g, s.len[i], s.addr[i]);
 }
 
 /** check_dma_list's failure, out of line so the check itself stays small enough for V8 to inline at both calls. */
@@ -174,7 +186,10 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   // Step 1: read the sender's struct; a bad address kills the sender and reads zeros.
   const srcDma = srcScratch;
   if (host.readOk(src, udma, L.size)) readSections(host, src, udma, srcDma);
-  else srcDma.count = 0;
+  else {
+    srcDma.count = 0;
+    srcDma.bad = -1;
+  }
 
   // Step 2: scan from next_dma, wrapping once, for used_len == 0 (§7.7).
   const num = b[base + BW.numDmas];
