@@ -59,8 +59,15 @@ export class EventLog {
   scratchBelow = -1;
   private scratch: Uint32Array | null = null;
   private n = 0;
-  /** Furthest count this timeline has recorded (after a rewind, events up to here are still part of it). */
-  recorded = 0;
+  /**
+   * Furthest count this timeline has recorded (after a rewind, events up to here are still part of it):
+   * the count itself or, after a rewind, where the count was before it. Kept as `rewoundFrom` so a push
+   * only moves the count (bench/README.md "Profile": the store of a running maximum cost ~2 ns a push).
+   */
+  get recorded(): number {
+    return this.n > this.rewoundFrom ? this.n : this.rewoundFrom;
+  }
+  private rewoundFrom = 0;
   readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   /** When set, reaching this count throws StopAtEvent (time travel stops right after an event). */
@@ -101,7 +108,6 @@ export class EventLog {
     this.at = at + EVENT_WORDS;
     const next = n + 1;
     this.n = next;
-    if (next > this.recorded) this.recorded = next;
     if (next === this.stopAfter) throw new StopAtEvent(n);
   }
 
@@ -266,6 +272,7 @@ export class EventLog {
     if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
     if (count < this.keepFrom) throw new RangeError(`event ${count} was discarded (kept from ${this.keepFrom})`);
     this.commit();
+    this.rewoundFrom = this.recorded;
     this.n = count;
     this.atEnd = 0; // the next push finds its chunk again
   }
@@ -274,7 +281,7 @@ export class EventLog {
   forget(): void {
     this.commit();
     this.atEnd = 0;
-    this.recorded = this.n;
+    this.rewoundFrom = this.n;
     for (let s = 0; s < this.slots.length; s++) {
       if (this.slotChunk[s] < 0) continue;
       this.slotHi[s] = Math.min(this.slotHi[s], this.n);
