@@ -3,7 +3,12 @@
  * (issue #15). The event records themselves (kinds, the SIM_EVENT word
  * layout, decoding) are in events.ts.
  */
-import { CHUNK_SHIFT, EV, EVENT_CHUNK, EVENT_WORDS, readEventAt, StopAtEvent, type EventKind, type SimEvent } from './events.ts';
+import * as events from './events.ts';
+import type { EventKind, SimEvent } from './events.ts';
+
+// Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
+// reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
+const { CHUNK_SHIFT, EV, EVENT_CHUNK, EVENT_WORDS, readEventAt, StopAtEvent } = events;
 
 const CHUNK_WORDS = EVENT_CHUNK * EVENT_WORDS;
 // The same word indices as plain module constants, for EventLog.push (V8 folds these; EV's are property loads).
