@@ -90,7 +90,10 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
     if (!list) return; // §7.4: nobody bound it: no copy, no irq, used_len stays as the guest left it.
     let full = false;
     let found = false;
-    for (const ref of list) {
+    // An index loop: for-of's iterator protocol is ~200 bytes of bytecode, which kept sendDma from
+    // being inlined into the hypercall path (V8 inlines within a bytecode budget, bench/README.md "Profile").
+    for (let k = 0; k < list.length; k++) {
+      const ref = list[k];
       const dstIndex = Math.floor(ref / LGUEST_MAX_DMA);
       if (dstIndex === g.index) continue;
       const dst = host.guests[dstIndex];
