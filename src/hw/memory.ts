@@ -172,8 +172,8 @@ export class GuestMemory {
 
   u32(gpa: number): number {
     // The hot path (every used_len, irq_enabled and ring status read): an aligned word in a private
-    // page, one load from `words` (an aligned word never crosses a page).
-    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return LITTLE_ENDIAN ? this.words[gpa >>> 2] : this.view.getUint32(gpa, true);
+    // page, one load from `words` (an aligned word never crosses a page). A big-endian host takes u32Slow.
+    if (LITTLE_ENDIAN && (gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return this.words[gpa >>> 2];
     return this.u32Slow(gpa);
   }
 
@@ -211,11 +211,10 @@ export class GuestMemory {
 
   setU32(gpa: number, v: number): void {
     // The hot path, as in u32: an aligned word in a private page, marked written here.
-    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
+    if (LITTLE_ENDIAN && (gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
       const p = gpa >>> PAGE_SHIFT;
       if (this.sharedIndex[p] < 0) {
-        if (LITTLE_ENDIAN) this.words[gpa >>> 2] = v;
-        else this.view.setUint32(gpa, v >>> 0, true);
+        this.words[gpa >>> 2] = v;
         this.dirty[p] = this.stale[p] = 1;
         return;
       }
