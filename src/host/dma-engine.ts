@@ -94,7 +94,8 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
     // being inlined into the hypercall path (V8 inlines within a bytecode budget, bench/README.md "Profile").
     for (let k = 0; k < list.length; k++) {
       const ref = list[k];
-      const dstIndex = Math.floor(ref / LGUEST_MAX_DMA);
+      // A ref is guest * LGUEST_MAX_DMA + slot, never negative: truncation is the floor, in integer ops.
+      const dstIndex = (ref / LGUEST_MAX_DMA) | 0;
       if (dstIndex === g.index) continue;
       const dst = host.guests[dstIndex];
       if (!dst) continue;
