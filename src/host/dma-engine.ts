@@ -255,17 +255,43 @@ function doDma(host: Host, src: Lguest, srcDma: DmaSections, dst: Lguest, dstDma
   return copyData(src, srcDma, dst, dstDma);
 }
 
-/** copy_data(): min(rest of source section, rest of destination section) per step. */
+/**
+ * copy_data(): min(rest of source section, rest of destination section) per step.
+ * Pieces that continue each other on both sides, in private pages of two different
+ * memories, are moved as one run when the run ends (GuestMemory.copyRun): the same
+ * bytes and written-page marks as piece by piece, and nothing else happens in between,
+ * without a view and a set call per page (bench/README.md "Profile": ~25 ns a page).
+ */
 function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): number {
+  const sm = src.mem;
+  const dm = dst.mem;
   let si = 0;
   let di = 0;
   let srcOff = 0;
   let dstOff = 0;
   let total = 0;
+  let runDst = 0;
+  let runSrc = 0;
+  let runLen = 0;
+  let runPieces = 0;
   while (si < s.count && di < d.count) {
     const n = Math.min(s.len[si] - srcOff, d.len[di] - dstOff);
     // check_dma_list kept every section inside one page, so each piece is inside one page of each side.
-    dst.mem.copyInPage(d.addr[di] + dstOff, src.mem, s.addr[si] + srcOff, n);
+    const da = d.addr[di] + dstOff;
+    const sa = s.addr[si] + srcOff;
+    const joins = runLen > 0 && da === runDst + runLen && sa === runSrc + runLen && dm.privatePiece(da, n) && sm.privatePiece(sa, n);
+    // The run's first piece is checked once, when a second one would join it.
+    if (joins && (runPieces > 1 || (dm !== sm && dm.privatePiece(runDst, runLen) && sm.privatePiece(runSrc, runLen)))) {
+      runLen += n;
+      runPieces++;
+    } else {
+      if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
+      else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
+      runDst = da;
+      runSrc = sa;
+      runLen = n;
+      runPieces = 1;
+    }
     total += n;
     srcOff += n;
     dstOff += n;
@@ -278,6 +304,8 @@ function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): num
       dstOff = 0;
     }
   }
+  if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
+  else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
   return total;
 }
 

@@ -17,10 +17,7 @@ import * as abi from '../abi/constants.ts';
 // reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
 const { PAGE_SHIFT, PAGE_SIZE } = abi;
 
-/**
- * Word-aligned pieces up to this many bytes are copied as words (bench/README.md "Profile": 11 ns
- * against 31 for TypedArray.set at 64 bytes, 20 against 31 at 128, slower than set at 256).
- */
+/** Word-aligned pieces up to this many bytes move as words (bench/README.md "Profile": 11 ns vs 31 for set at 64 bytes, 20 vs 31 at 128, slower at 256). */
 const SMALL_COPY = 128;
 
 /** Guest memory is little-endian (x86); `words` reads it that way only on a little-endian host, else DataView does. */
@@ -281,9 +278,8 @@ export class GuestMemory {
   }
 
   /**
-   * The whole private block's DataView when [gpa, gpa+len) is in range and
-   * touches no shared page, else null (use readInto). Lets a caller decode a
-   * struct it has already range-checked with one check instead of one per field.
+   * The whole private block's DataView when [gpa, gpa+len) is in range and touches no shared page, else
+   * null (use readInto): a caller decodes a struct it range-checked with one check, not one per field.
    */
   directView(gpa: number, len: number): DataView | null {
     if (!(gpa >= 0 && gpa + len <= this.top)) return null;
@@ -293,17 +289,11 @@ export class GuestMemory {
   }
 
   /**
-   * copyFrom for ranges that each lie inside one page (the DMA engine's
-   * pieces: check_dma_list keeps every section inside a page, spec §2.4 step
-   * 3a): one page lookup per side instead of range scans, and pieces in
-   * shared pages go straight to the object's bytes instead of through a
-   * temporary copy. Other ranges fall back to copyFrom.
-   *
-   * The usual piece (both sides in private pages) is decided and copied
-   * here, in a body small enough for V8 to inline into copy_data's loop
-   * (bench/README.md "Profile": the call and its second round of argument
-   * checks cost ~7 ns a piece); everything else is copyPieceSlow, which
-   * does the same checks in the same order.
+   * copyFrom for ranges that each lie inside one page (the DMA engine's pieces: check_dma_list keeps
+   * every section inside a page, spec §2.4 step 3a): one page lookup per side, and shared pages copied
+   * straight from/to the object's bytes. The usual piece (both pages private) is done here, in a body
+   * V8 inlines into copy_data's loop (bench/README.md "Profile": the call cost ~7 ns a piece); the rest
+   * is copyPieceSlow, with the same checks in the same order. Other ranges fall back to copyFrom.
    */
   copyInPage(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
     const off = PAGE_SIZE - 1;
@@ -313,14 +303,24 @@ export class GuestMemory {
     const inPages = len > 0 && (dstGpa & off) + len <= PAGE_SIZE && (srcGpa & off) + len <= PAGE_SIZE;
     if (inPages && dstGpa >= 0 && dstGpa + len <= this.top && srcGpa >= 0 && srcGpa + len <= src.top && (this.sharedIndex[dp] & src.sharedIndex[sp]) < 0) {
       this.dirty[dp] = this.stale[dp] = 1;
-      // Two guests' private blocks are different buffers (no overlap to care about): small aligned
-      // pieces move as words (cheaper than TypedArray.set, whose subarray view alone costs more than
-      // the 16 word moves of a 64-byte piece); page-sized ones (the bulk path) go to set.
+      // Two guests' private blocks are different buffers (no overlap): small aligned pieces move as words
+      // (set's subarray view alone costs more than 16 word moves); page-sized ones go to set.
       if (len <= SMALL_COPY && ((srcGpa | dstGpa | len) & 3) === 0 && this.bytes !== src.bytes) copyWords(src.words, srcGpa >>> 2, this.words, dstGpa >>> 2, len >>> 2);
       else this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
       return;
     }
     this.copyPieceSlow(dstGpa, src, srcGpa, len);
+  }
+
+  /** A non-empty range inside one private page of this memory (what copyRun may move). */
+  privatePiece(gpa: number, len: number): boolean {
+    return len > 0 && (gpa & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && gpa >= 0 && gpa + len <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0;
+  }
+
+  /** Consecutive privatePiece ranges of two different memories, moved at once: copyInPage's bytes and marks, one set. */
+  copyRun(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    for (let p = dstGpa >>> PAGE_SHIFT; p <= (dstGpa + len - 1) >>> PAGE_SHIFT; p++) this.dirty[p] = this.stale[p] = 1;
+    this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
   }
 
   /** copyInPage for a piece touching a shared page, out of range, empty or crossing a page. */
@@ -353,12 +353,8 @@ export class GuestMemory {
     }
     // As in copyInPage: small aligned pieces between two different buffers move as words.
     if (len <= SMALL_COPY && ((srcGpa | dstGpa | len) & 3) === 0 && to !== from) {
-      const fw = si < 0 ? src.words : src.mappings[si].object.words;
-      const tw = di < 0 ? this.words : this.mappings[di].object.words;
-      copyWords(fw, at >>> 2, tw, toAt >>> 2, len >>> 2);
-      return;
-    }
-    to.set(from.subarray(at, at + len), toAt);
+      copyWords(si < 0 ? src.words : src.mappings[si].object.words, at >>> 2, di < 0 ? this.words : this.mappings[di].object.words, toAt >>> 2, len >>> 2);
+    } else to.set(from.subarray(at, at + len), toAt);
   }
 
   /** Copy from another guest's (or this guest's) memory; both ranges must be valid. */
