@@ -3,11 +3,19 @@
  * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
  */
 import { asGpa } from '../base/units.ts';
-import { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } from '../abi/constants.ts';
-import { EventKind, IrqSource } from '../hw/events.ts';
+import * as abi from '../abi/constants.ts';
+import * as events from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
 import type { Host } from './host.ts';
-import { BINDING_WORDS, BW, type Lguest } from './lguest.ts';
+import * as lguest from './lguest.ts';
+import type { Lguest } from './lguest.ts';
+
+// Module-local copies of the imported constants this hot path reads. An imported binding is live,
+// so V8 reloads it and checks it for the TDZ hole at every use (and cannot fold a field of an
+// imported object); a module's own const folds into the optimized code (bench/README.md "Profile").
+const { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } = abi;
+const { EventKind, IrqSource } = events;
+const { BINDING_WORDS, BW } = lguest;
 
 /**
  * BIND_DMA (spec §2.3). `packed` is %ecx = (num << 8) | irq; num is kept as a
@@ -82,8 +90,12 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
     if (!list) return; // §7.4: nobody bound it: no copy, no irq, used_len stays as the guest left it.
     let full = false;
     let found = false;
-    for (const ref of list) {
-      const dstIndex = Math.floor(ref / LGUEST_MAX_DMA);
+    // An index loop: for-of's iterator protocol is ~200 bytes of bytecode, which kept sendDma from
+    // being inlined into the hypercall path (V8 inlines within a bytecode budget, bench/README.md "Profile").
+    for (let k = 0; k < list.length; k++) {
+      const ref = list[k];
+      // A ref is guest * LGUEST_MAX_DMA + slot, never negative: truncation is the floor, in integer ops.
+      const dstIndex = (ref / LGUEST_MAX_DMA) | 0;
       if (dstIndex === g.index) continue;
       const dst = host.guests[dstIndex];
       if (!dst) continue;
@@ -104,11 +116,17 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
 interface DmaSections {
   /** Sections before the first zero len. */
   count: number;
+  /**
+   * The first of them check_dma_list rejects, or -1: its test (address_ok, at most a page, not
+   * crossing one) depends only on the section and the guest's pfn_limit, so it is worked out while
+   * the section is decoded, and checkDmaList only reports it, at the point io.c checks the list.
+   */
+  bad: number;
   readonly len: Uint16Array;
   readonly addr: Uint32Array;
 }
 
-const newSections = (): DmaSections => ({ count: 0, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
+const newSections = (): DmaSections => ({ count: 0, bad: -1, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
 const srcScratch = newSections();
 const dstScratch = newSections();
 /** Bounce buffer for a struct that touches a shared page (largest lguest_dma: 168 bytes on x86_64). */
@@ -131,29 +149,35 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
     base = 0;
   }
   let n = 0;
+  let bad = -1;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
     const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
     // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
-    out.addr[n] = v.getUint32(base + L.addr + L.addrSize * n, true);
+    const addr = v.getUint32(base + L.addr + L.addrSize * n, true);
+    out.addr[n] = addr;
+    if (bad < 0 && !sectionOk(g, addr, len)) bad = n;
     n++;
   }
   out.count = n;
+  out.bad = bad;
   return out;
+}
+
+/** check_dma_list's test of one section (spec §2.4 step 3a, §7.15): address-ok, at most a page, not crossing a page boundary. */
+function sectionOk(g: Lguest, addr: number, len: number): boolean {
+  return g.addressOk(addr, len) && len <= PAGE_SIZE && (addr % PAGE_SIZE) + len <= PAGE_SIZE;
 }
 
 /**
  * check_dma_list (spec §2.4 step 3a, §7.15): each section up to the first zero
- * len must be address-ok, at most a page, and not cross a page boundary.
+ * len must pass sectionOk; the first that does not kills the guest. The test
+ * ran as readSections decoded the list (`bad`); here is where io.c acts on it.
  */
 function checkDmaList(host: Host, g: Lguest, s: DmaSections): boolean {
-  for (let i = 0; i < s.count; i++) {
-    const len = s.len[i];
-    const addr = s.addr[i];
-    if (!g.addressOk(addr, len) || len > PAGE_SIZE || (addr % PAGE_SIZE) + len > PAGE_SIZE) return badDmaEntry(host, g, len, addr);
-  }
-  return true;
+  const i = s.bad;
+  return i < 0 || badDmaEntry(host, g, s.len[i], s.addr[i]);
 }
 
 /** check_dma_list's failure, out of line so the check itself stays small enough for V8 to inline at both calls. */
@@ -174,7 +198,10 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   // Step 1: read the sender's struct; a bad address kills the sender and reads zeros.
   const srcDma = srcScratch;
   if (host.readOk(src, udma, L.size)) readSections(host, src, udma, srcDma);
-  else srcDma.count = 0;
+  else {
+    srcDma.count = 0;
+    srcDma.bad = -1;
+  }
 
   // Step 2: scan from next_dma, wrapping once, for used_len == 0 (§7.7).
   const num = b[base + BW.numDmas];
@@ -193,23 +220,37 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   }
   const irq = b[base + BW.interrupt];
   if (i !== num) {
-    const dstDma = readSections(host, dst, entry, dstScratch);
-    const count = doDma(host, src, srcDma, dst, dstDma);
-    host.bytesCopied += count;
-    // Step 3d: the sender learns the count first (§7.11).
-    host.writeU32(src, udma + L.usedLen, count);
-    // Step 3e: nothing copied from a non-empty source: abort without irq.
-    if (count === 0 && srcDma.count !== 0) return false;
-    // Step 3f: data before length — the receiver's used_len is written last (§7.12: 0 for an empty "ping").
-    dst.mem.setU32(entry + L.usedLen, count);
-    b[base + BW.nextDma] = (next + 1) & 0xffff; // §7.8: by one, whichever entry was used.
-    host.events.push(EventKind.DMA, src.index, host.clock.now, dst.index, key >>> 0, udma >>> 0, entry, count);
+    if (!copyIntoEntry(host, src, udma, srcDma, dst, entry, base, key)) return false;
   } else {
     host.emit(EventKind.DMA_FULL, src.index, dst.index, key >>> 0, udma >>> 0);
   }
   // Step 4: the receiver's irq is raised even when it was full (§7.13).
   raiseIrq(host, dst, irq, IrqSource.DMA);
   return i === num;
+}
+
+/**
+ * dma_transfer's step 3, once a free entry was found: read it, do_dma, then
+ * the used_len writes, next_dma and the DMA event. False when step 3e aborts
+ * the transfer (no irq). Its own function so that V8, which inlines within a
+ * bytecode budget per optimized function, can inline the entry's struct read
+ * here and the sender's in dmaTransfer (bench/README.md "Profile").
+ */
+function copyIntoEntry(host: Host, src: Lguest, udma: number, srcDma: DmaSections, dst: Lguest, entry: number, base: number, key: number): boolean {
+  const L = host.dma;
+  const dstDma = readSections(host, dst, entry, dstScratch);
+  const count = doDma(host, src, srcDma, dst, dstDma);
+  host.bytesCopied += count;
+  // Step 3d: the sender learns the count first (§7.11).
+  host.writeU32(src, udma + L.usedLen, count);
+  // Step 3e: nothing copied from a non-empty source: abort without irq.
+  if (count === 0 && srcDma.count !== 0) return false;
+  // Step 3f: data before length — the receiver's used_len is written last (§7.12: 0 for an empty "ping").
+  dst.mem.setU32(entry + L.usedLen, count);
+  const b = dst.bindings;
+  b[base + BW.nextDma] = (b[base + BW.nextDma] + 1) & 0xffff; // §7.8: by one, whichever entry was used.
+  host.events.push(EventKind.DMA, src.index, host.clock.now, dst.index, key >>> 0, udma >>> 0, entry, count);
+  return true;
 }
 
 /**
@@ -224,21 +265,53 @@ function doDma(host: Host, src: Lguest, srcDma: DmaSections, dst: Lguest, dstDma
   // with that count, so the sender's used_len becomes 0 and an empty source
   // still takes the entry and raises the irq.
   if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return 0;
-  // Step 3c: walk both lists in parallel (§7.9, §7.10).
+  // Step 3c: walk both lists in parallel (§7.9, §7.10). One section on each side (a packet into one
+  // buffer, the common send) is one piece of the shorter length: copy_data's walk, without the loop.
+  if (srcDma.count === 1 && dstDma.count === 1) {
+    const n = Math.min(srcDma.len[0], dstDma.len[0]);
+    dst.mem.copyInPage(dstDma.addr[0], src.mem, srcDma.addr[0], n);
+    return n;
+  }
   return copyData(src, srcDma, dst, dstDma);
 }
 
-/** copy_data(): min(rest of source section, rest of destination section) per step. */
+/**
+ * copy_data(): min(rest of source section, rest of destination section) per step.
+ * Pieces that continue each other on both sides, in private pages of two different
+ * memories, are moved as one run when the run ends (GuestMemory.copyRun): the same
+ * bytes and written-page marks as piece by piece, and nothing else happens in between,
+ * without a view and a set call per page (bench/README.md "Profile": ~25 ns a page).
+ */
 function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): number {
+  const sm = src.mem;
+  const dm = dst.mem;
   let si = 0;
   let di = 0;
   let srcOff = 0;
   let dstOff = 0;
   let total = 0;
+  let runDst = 0;
+  let runSrc = 0;
+  let runLen = 0;
+  let runPieces = 0;
   while (si < s.count && di < d.count) {
     const n = Math.min(s.len[si] - srcOff, d.len[di] - dstOff);
     // check_dma_list kept every section inside one page, so each piece is inside one page of each side.
-    dst.mem.copyInPage(d.addr[di] + dstOff, src.mem, s.addr[si] + srcOff, n);
+    const da = d.addr[di] + dstOff;
+    const sa = s.addr[si] + srcOff;
+    const joins = runLen > 0 && da === runDst + runLen && sa === runSrc + runLen && dm.privatePiece(da, n) && sm.privatePiece(sa, n);
+    // The run's first piece is checked once, when a second one would join it.
+    if (joins && (runPieces > 1 || (dm !== sm && dm.privatePiece(runDst, runLen) && sm.privatePiece(runSrc, runLen)))) {
+      runLen += n;
+      runPieces++;
+    } else {
+      if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
+      else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
+      runDst = da;
+      runSrc = sa;
+      runLen = n;
+      runPieces = 1;
+    }
     total += n;
     srcOff += n;
     dstOff += n;
@@ -251,6 +324,8 @@ function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): num
       dstOff = 0;
     }
   }
+  if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
+  else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
   return total;
 }
 

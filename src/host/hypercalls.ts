@@ -4,7 +4,16 @@
  * The returned number is %eax as the guest sees it afterwards: calls that do
  * not set it leave the call number there, as the real trap handler did.
  */
-import {
+import * as abi from '../abi/constants.ts';
+import * as events from '../hw/events.ts';
+import { li, ptr } from '../base/printf.ts';
+import * as dmaEngine from './dma-engine.ts';
+import type { Host } from './host.ts';
+import type { Lguest } from './lguest.ts';
+
+// Module-local copies of imported constants and functions (see src/host/dma-engine.ts: an imported binding is
+// reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
+const {
   LHCALL_BIND_DMA,
   LHCALL_CRASH,
   LHCALL_FLUSH_ASYNC,
@@ -24,12 +33,9 @@ import {
   LHCALL_SET_STACK,
   LHCALL_TS,
   LGUEST_TRAP_ENTRY,
-} from '../abi/constants.ts';
-import { EventKind } from '../hw/events.ts';
-import { li, ptr } from '../base/printf.ts';
-import { bindDma, sendDma } from './dma-engine.ts';
-import type { Host } from './host.ts';
-import type { Lguest } from './lguest.ts';
+} = abi;
+const { EventKind } = events;
+const { bindDma, sendDma } = dmaEngine;
 
 /** GET_WALLCLOCK's epoch: v2.6.23's release day (2007-10-09 UTC), plus virtual seconds. */
 export const WALLCLOCK_EPOCH = 1191888000;

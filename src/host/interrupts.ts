@@ -2,10 +2,15 @@
  * Interrupt delivery before each guest entry (maybe_do_interrupt in
  * interrupts_and_traps.c; spec §6, checklist §7.29-31).
  */
-import { X86_EFLAGS_IF } from '../abi/constants.ts';
-import { EventKind } from '../hw/events.ts';
+import * as abi from '../abi/constants.ts';
+import * as events from '../hw/events.ts';
 import type { Host } from './host.ts';
 import type { Lguest } from './lguest.ts';
+
+// Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
+// reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
+const { X86_EFLAGS_IF } = abi;
+const { EventKind } = events;
 
 /** Pending and not blocked by lguest_data.blocked_interrupts. */
 export function deliverableIrqs(host: Host, g: Lguest): number {

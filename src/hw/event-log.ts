@@ -3,7 +3,12 @@
  * (issue #15). The event records themselves (kinds, the SIM_EVENT word
  * layout, decoding) are in events.ts.
  */
-import { CHUNK_SHIFT, EV, EVENT_CHUNK, EVENT_WORDS, readEventAt, StopAtEvent, type EventKind, type SimEvent } from './events.ts';
+import * as events from './events.ts';
+import type { EventKind, SimEvent } from './events.ts';
+
+// Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
+// reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
+const { CHUNK_SHIFT, EV, EVENT_CHUNK, EVENT_WORDS, readEventAt, StopAtEvent } = events;
 
 const CHUNK_WORDS = EVENT_CHUNK * EVENT_WORDS;
 // The same word indices as plain module constants, for EventLog.push (V8 folds these; EV's are property loads).
@@ -59,8 +64,15 @@ export class EventLog {
   scratchBelow = -1;
   private scratch: Uint32Array | null = null;
   private n = 0;
-  /** Furthest count this timeline has recorded (after a rewind, events up to here are still part of it). */
-  recorded = 0;
+  /**
+   * Furthest count this timeline has recorded (after a rewind, events up to here are still part of it):
+   * the count itself or, after a rewind, where the count was before it. Kept as `rewoundFrom` so a push
+   * only moves the count (bench/README.md "Profile": the store of a running maximum cost ~2 ns a push).
+   */
+  get recorded(): number {
+    return this.n > this.rewoundFrom ? this.n : this.rewoundFrom;
+  }
+  private rewoundFrom = 0;
   readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   /** When set, reaching this count throws StopAtEvent (time travel stops right after an event). */
@@ -101,7 +113,6 @@ export class EventLog {
     this.at = at + EVENT_WORDS;
     const next = n + 1;
     this.n = next;
-    if (next > this.recorded) this.recorded = next;
     if (next === this.stopAfter) throw new StopAtEvent(n);
   }
 
@@ -266,6 +277,7 @@ export class EventLog {
     if (count > this.recorded) throw new RangeError(`event ${count} was never recorded (recorded: ${this.recorded})`);
     if (count < this.keepFrom) throw new RangeError(`event ${count} was discarded (kept from ${this.keepFrom})`);
     this.commit();
+    this.rewoundFrom = this.recorded;
     this.n = count;
     this.atEnd = 0; // the next push finds its chunk again
   }
@@ -274,7 +286,7 @@ export class EventLog {
   forget(): void {
     this.commit();
     this.atEnd = 0;
-    this.recorded = this.n;
+    this.rewoundFrom = this.n;
     for (let s = 0; s < this.slots.length; s++) {
       if (this.slotChunk[s] < 0) continue;
       this.slotHi[s] = Math.min(this.slotHi[s], this.n);

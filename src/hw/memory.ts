@@ -11,12 +11,13 @@
  * them with lguest_address_ok() checks and kill reasons; a guest program uses
  * them through `GuestCpu` and faults on an address it has no page for.
  */
-import { PAGE_SHIFT, PAGE_SIZE } from '../abi/constants.ts';
+import * as abi from '../abi/constants.ts';
 
-/**
- * Word-aligned pieces up to this many bytes are copied as words (bench/README.md "Profile": 11 ns
- * against 31 for TypedArray.set at 64 bytes, 20 against 31 at 128, slower than set at 256).
- */
+// Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
+// reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
+const { PAGE_SHIFT, PAGE_SIZE } = abi;
+
+/** Word-aligned pieces up to this many bytes move as words (bench/README.md "Profile": 11 ns vs 31 for set at 64 bytes, 20 vs 31 at 128, slower at 256). */
 const SMALL_COPY = 128;
 
 /** Guest memory is little-endian (x86); `words` reads it that way only on a little-endian host, else DataView does. */
@@ -168,8 +169,8 @@ export class GuestMemory {
 
   u32(gpa: number): number {
     // The hot path (every used_len, irq_enabled and ring status read): an aligned word in a private
-    // page, one load from `words` (an aligned word never crosses a page).
-    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return LITTLE_ENDIAN ? this.words[gpa >>> 2] : this.view.getUint32(gpa, true);
+    // page, one load from `words` (an aligned word never crosses a page). A big-endian host takes u32Slow.
+    if (LITTLE_ENDIAN && (gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0) return this.words[gpa >>> 2];
     return this.u32Slow(gpa);
   }
 
@@ -207,11 +208,10 @@ export class GuestMemory {
 
   setU32(gpa: number, v: number): void {
     // The hot path, as in u32: an aligned word in a private page, marked written here.
-    if ((gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
+    if (LITTLE_ENDIAN && (gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
       const p = gpa >>> PAGE_SHIFT;
       if (this.sharedIndex[p] < 0) {
-        if (LITTLE_ENDIAN) this.words[gpa >>> 2] = v;
-        else this.view.setUint32(gpa, v >>> 0, true);
+        this.words[gpa >>> 2] = v;
         this.dirty[p] = this.stale[p] = 1;
         return;
       }
@@ -278,9 +278,8 @@ export class GuestMemory {
   }
 
   /**
-   * The whole private block's DataView when [gpa, gpa+len) is in range and
-   * touches no shared page, else null (use readInto). Lets a caller decode a
-   * struct it has already range-checked with one check instead of one per field.
+   * The whole private block's DataView when [gpa, gpa+len) is in range and touches no shared page, else
+   * null (use readInto): a caller decodes a struct it range-checked with one check, not one per field.
    */
   directView(gpa: number, len: number): DataView | null {
     if (!(gpa >= 0 && gpa + len <= this.top)) return null;
@@ -290,13 +289,42 @@ export class GuestMemory {
   }
 
   /**
-   * copyFrom for ranges that each lie inside one page (the DMA engine's
-   * pieces: check_dma_list keeps every section inside a page, spec §2.4 step
-   * 3a): one page lookup per side instead of range scans, and pieces in
-   * shared pages go straight to the object's bytes instead of through a
-   * temporary copy. Other ranges fall back to copyFrom.
+   * copyFrom for ranges that each lie inside one page (the DMA engine's pieces: check_dma_list keeps
+   * every section inside a page, spec §2.4 step 3a): one page lookup per side, and shared pages copied
+   * straight from/to the object's bytes. The usual piece (both pages private) is done here, in a body
+   * V8 inlines into copy_data's loop (bench/README.md "Profile": the call cost ~7 ns a piece); the rest
+   * is copyPieceSlow, with the same checks in the same order. Other ranges fall back to copyFrom.
    */
   copyInPage(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    const off = PAGE_SIZE - 1;
+    const dp = dstGpa >>> PAGE_SHIFT;
+    const sp = srcGpa >>> PAGE_SHIFT;
+    // In range (as check() asks), inside one page on each side, and both pages private (-1 & -1 < 0).
+    const inPages = len > 0 && (dstGpa & off) + len <= PAGE_SIZE && (srcGpa & off) + len <= PAGE_SIZE;
+    if (inPages && dstGpa >= 0 && dstGpa + len <= this.top && srcGpa >= 0 && srcGpa + len <= src.top && (this.sharedIndex[dp] & src.sharedIndex[sp]) < 0) {
+      this.dirty[dp] = this.stale[dp] = 1;
+      // Two guests' private blocks are different buffers (no overlap): small aligned pieces move as words
+      // (set's subarray view alone costs more than 16 word moves); page-sized ones go to set.
+      if (len <= SMALL_COPY && ((srcGpa | dstGpa | len) & 3) === 0 && this.bytes !== src.bytes) copyWords(src.words, srcGpa >>> 2, this.words, dstGpa >>> 2, len >>> 2);
+      else this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
+      return;
+    }
+    this.copyPieceSlow(dstGpa, src, srcGpa, len);
+  }
+
+  /** A non-empty range inside one private page of this memory (what copyRun may move). */
+  privatePiece(gpa: number, len: number): boolean {
+    return len > 0 && (gpa & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && gpa >= 0 && gpa + len <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0;
+  }
+
+  /** Consecutive privatePiece ranges of two different memories, moved at once: copyInPage's bytes and marks, one set. */
+  copyRun(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
+    for (let p = dstGpa >>> PAGE_SHIFT; p <= (dstGpa + len - 1) >>> PAGE_SHIFT; p++) this.dirty[p] = this.stale[p] = 1;
+    this.bytes.set(src.bytes.subarray(srcGpa, srcGpa + len), dstGpa);
+  }
+
+  /** copyInPage for a piece touching a shared page, out of range, empty or crossing a page. */
+  private copyPieceSlow(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
     const off = PAGE_SIZE - 1;
     if (len === 0) return;
     if ((dstGpa & off) + len > PAGE_SIZE || (srcGpa & off) + len > PAGE_SIZE) {
@@ -309,15 +337,13 @@ export class GuestMemory {
     const sp = srcGpa >>> PAGE_SHIFT;
     const di = this.sharedIndex[dp];
     const si = src.sharedIndex[sp];
-    let from: Uint8Array = src.bytes;
-    let at = srcGpa;
+    let [from, at] = [src.bytes, srcGpa];
     if (si >= 0) {
       const m = src.mappings[si];
       from = m.object.bytes;
       at = m.page * PAGE_SIZE + (srcGpa & off);
     }
-    let to = this.bytes;
-    let toAt = dstGpa;
+    let [to, toAt] = [this.bytes, dstGpa];
     if (di < 0) this.dirty[dp] = this.stale[dp] = 1;
     else {
       const m = this.mappings[di];
@@ -325,27 +351,10 @@ export class GuestMemory {
       toAt = m.page * PAGE_SIZE + (dstGpa & off);
       m.object.dirty[m.page] = m.object.stale[m.page] = 1;
     }
-    // A small piece with both ends word-aligned (at and toAt share the gpas' low bits), between two
-    // different buffers (no overlap to care about), moves as words: cheaper than TypedArray.set,
-    // whose subarray view alone costs more than the 16 word moves of a 64-byte piece
-    // (bench/README.md "Profile"). Page-sized pieces (the bulk path) go on to set.
+    // As in copyInPage: small aligned pieces between two different buffers move as words.
     if (len <= SMALL_COPY && ((srcGpa | dstGpa | len) & 3) === 0 && to !== from) {
-      const fw = si < 0 ? src.words : src.mappings[si].object.words;
-      const tw = di < 0 ? this.words : this.mappings[di].object.words;
-      let s = at >>> 2;
-      let d = toAt >>> 2;
-      const end = s + (len >>> 2);
-      // Four words a step: measured faster than one (11 against 14 ns for 64 bytes).
-      for (; s + 4 <= end; s += 4, d += 4) {
-        tw[d] = fw[s];
-        tw[d + 1] = fw[s + 1];
-        tw[d + 2] = fw[s + 2];
-        tw[d + 3] = fw[s + 3];
-      }
-      for (; s < end; s++, d++) tw[d] = fw[s];
-      return;
-    }
-    to.set(from.subarray(at, at + len), toAt);
+      copyWords(si < 0 ? src.words : src.mappings[si].object.words, at >>> 2, di < 0 ? this.words : this.mappings[di].object.words, toAt >>> 2, len >>> 2);
+    } else to.set(from.subarray(at, at + len), toAt);
   }
 
   /** Copy from another guest's (or this guest's) memory; both ranges must be valid. */
@@ -372,4 +381,16 @@ export class GuestMemory {
     }
     return s;
   }
+}
+
+/** Move `n` words from fw[s..] to tw[d..] (two different buffers), four a step: measured faster than one (11 against 14 ns for 64 bytes). */
+function copyWords(fw: Uint32Array, s: number, tw: Uint32Array, d: number, n: number): void {
+  const end = s + n;
+  for (; s + 4 <= end; s += 4, d += 4) {
+    tw[d] = fw[s];
+    tw[d + 1] = fw[s + 1];
+    tw[d + 2] = fw[s + 2];
+    tw[d + 3] = fw[s + 3];
+  }
+  for (; s < end; s++, d++) tw[d] = fw[s];
 }

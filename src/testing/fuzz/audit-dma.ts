@@ -121,9 +121,17 @@ export abstract class DmaAudit extends HypercallAudit {
     const ul = L.fields.used_len.offset;
     if (this.phys.u32(a, d + ul) !== e) this.fail(`receiver used_len at ${hex(d)} is ${this.phys.u32(a, d + ul)}, DMA says ${e} (spec §7.11)`);
     if (this.phys.addressOk(s, c + ul, 4) && this.phys.u32(s, c + ul) !== e) this.fail(`sender used_len at ${hex(c)} is ${this.phys.u32(s, c + ul)}, DMA says ${e} (spec §7.11)`);
+    // copy_data may move consecutive pieces that continue each other as one write (dma-engine.ts copyData): a write
+    // may cover such a run of pieces, never more.
+    const runs: { dst: number; n: number }[] = [];
+    for (const p of pieces) {
+      const r = runs[runs.length - 1];
+      if (r && r.dst + r.n === p.dst) r.n += p.n;
+      else runs.push({ dst: p.dst, n: p.n });
+    }
     this.explain(
       batch,
-      (w) => (w.g === a && (inside(w, d + ul, 4) || pieces.some((p) => inside(w, p.dst, p.n)))) || (w.g === s && inside(w, c + ul, 4)),
+      (w) => (w.g === a && (inside(w, d + ul, 4) || runs.some((p) => inside(w, p.dst, p.n)))) || (w.g === s && inside(w, c + ul, 4)),
       `the DMA from guest ${s} (${hex(c)}) into guest ${a}'s entry ${hex(d)}`,
     );
     // Content, when no destination byte aliases a source byte or another destination byte.

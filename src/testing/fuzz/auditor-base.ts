@@ -158,6 +158,8 @@ export abstract class AuditorBase {
     mem.copyFrom = wrap<[number, GuestMemory, number, number]>(mem.copyFrom.bind(mem), copyLen);
     // The DMA engine's per-page copy. A write path not hooked here still cannot hide: checkDiff flags its bytes.
     mem.copyInPage = wrap<[number, GuestMemory, number, number]>(mem.copyInPage.bind(mem), copyLen);
+    // copy_data's runs of contiguous private pieces (several pages at once).
+    mem.copyRun = wrap<[number, GuestMemory, number, number]>(mem.copyRun.bind(mem), copyLen);
   }
 
   protected hookProgram(g: number): void {
