@@ -1,21 +1,22 @@
 /**
  * Guest-physical memory (spec §1.4, §2.1).
  *
- * Each guest has one private block [0, top) — RAM, then the descriptor page,
- * then device pages — in a SharedArrayBuffer the UI reads directly. Pages of a
- * *shared object* (the --sharenet page, scenario `shared` regions) live in the
- * object's own buffer and are mapped into each guest's page map, so the same
- * bytes appear at whatever gpa each guest maps them (spec §2.2, the Futex Trick).
+ * Each guest has one private block [0, top) — RAM, then the descriptor page, then device pages —
+ * in a SharedArrayBuffer the UI reads directly. Pages of a *shared object* (the --sharenet page,
+ * scenario `shared` regions) live in the object's own buffer and are mapped into each guest's page
+ * map, so the same bytes appear at whatever gpa each guest maps them (spec §2.2, the Futex Trick).
  *
- * The accessors here are the raw bus: they do not kill anyone. The Host wraps
- * them with lguest_address_ok() checks and kill reasons; a guest program uses
- * them through `GuestCpu` and faults on an address it has no page for.
+ * The accessors here are the raw bus: they do not kill anyone. The Host wraps them with
+ * lguest_address_ok() checks and kill reasons; a guest program uses them through `GuestCpu` and
+ * faults on an address it has no page for.
  */
 import * as abi from '../abi/constants.ts';
+import * as words from './copy-words.ts';
 
 // Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
 // reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
 const { PAGE_SHIFT, PAGE_SIZE } = abi;
+const { copyWords } = words;
 
 /** Word-aligned pieces up to this many bytes move as words (bench/README.md "Profile": 11 ns vs 31 for set at 64 bytes, 20 vs 31 at 128, slower at 256). */
 const SMALL_COPY = 128;
@@ -60,8 +61,7 @@ export class GuestFault extends Error {
 
 export interface SharedMapping {
   readonly object: SharedObject;
-  /** Page index within the object. */
-  readonly page: number;
+  readonly page: number; // page index within the object
 }
 
 export class GuestMemory {
@@ -76,7 +76,9 @@ export class GuestMemory {
   private readonly sharedIndex: Int32Array;
   private readonly mappings: SharedMapping[] = [];
   private readonly pageViews: DataView[] = [];
-  private sharedCount = 0;
+  /** The lowest and highest shared pfn (none yet: an empty interval), so a range outside them needs no page scan. */
+  private sharedLo = Number.MAX_SAFE_INTEGER;
+  private sharedHi = -1;
   /** Private pages written since the last checkpoint; every writer below marks them. */
   readonly dirty: Uint8Array;
   /** Private pages written since the last state hash (src/hw/memory-hash.ts); marked with `dirty`. */
@@ -114,7 +116,8 @@ export class GuestMemory {
     this.sharedIndex[pfn] = this.mappings.length;
     this.mappings.push({ object, page });
     this.pageViews.push(new DataView(object.bytes.buffer, object.bytes.byteOffset + page * PAGE_SIZE, PAGE_SIZE));
-    this.sharedCount++;
+    this.sharedLo = Math.min(this.sharedLo, pfn);
+    this.sharedHi = Math.max(this.sharedHi, pfn);
   }
 
   /** The shared mapping behind a gpa, if its page is shared. */
@@ -144,9 +147,10 @@ export class GuestMemory {
 
   /** Whether [gpa, gpa+len) touches a shared page (the slow path). */
   private touchesShared(gpa: number, len: number): boolean {
-    if (this.sharedCount === 0) return false;
+    const first = gpa >>> PAGE_SHIFT;
     const last = (gpa + len - 1) >>> PAGE_SHIFT;
-    for (let p = gpa >>> PAGE_SHIFT; p <= last; p++) if (this.sharedIndex[p] >= 0) return true;
+    if (last < this.sharedLo || first > this.sharedHi) return false;
+    for (let p = first; p <= last; p++) if (this.sharedIndex[p] >= 0) return true;
     return false;
   }
 
@@ -252,10 +256,9 @@ export class GuestMemory {
     let done = 0;
     while (done < len) {
       const at = gpa + done;
-      const n = Math.min(len - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
-      const page = this.pageBytes(at >>> PAGE_SHIFT);
       const o = at & (PAGE_SIZE - 1);
-      dst.set(page.subarray(o, o + n), dstOff + done);
+      const n = Math.min(len - done, PAGE_SIZE - o);
+      dst.set(this.pageBytes(at >>> PAGE_SHIFT).subarray(o, o + n), dstOff + done);
       done += n;
     }
   }
@@ -289,11 +292,10 @@ export class GuestMemory {
   }
 
   /**
-   * copyFrom for ranges that each lie inside one page (the DMA engine's pieces: check_dma_list keeps
-   * every section inside a page, spec §2.4 step 3a): one page lookup per side, and shared pages copied
-   * straight from/to the object's bytes. The usual piece (both pages private) is done here, in a body
-   * V8 inlines into copy_data's loop (bench/README.md "Profile": the call cost ~7 ns a piece); the rest
-   * is copyPieceSlow, with the same checks in the same order. Other ranges fall back to copyFrom.
+   * copyFrom for ranges that each lie inside one page (the DMA engine's pieces: check_dma_list keeps every section
+   * inside a page, spec §2.4 step 3a): one page lookup per side, shared pages copied straight from/to the object's
+   * bytes. The usual piece (both pages private) is done here, in a body V8 inlines into copy_data (bench/README.md
+   * "Profile": the call cost ~7 ns a piece); the rest is copyPieceSlow, same checks in the same order.
    */
   copyInPage(dstGpa: number, src: GuestMemory, srcGpa: number, len: number): void {
     const off = PAGE_SIZE - 1;
@@ -315,6 +317,11 @@ export class GuestMemory {
   /** A non-empty range inside one private page of this memory (what copyRun may move). */
   privatePiece(gpa: number, len: number): boolean {
     return len > 0 && (gpa & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && gpa >= 0 && gpa + len <= this.top && this.sharedIndex[gpa >>> PAGE_SHIFT] < 0;
+  }
+
+  /** [gpa, gpa+len) non-empty, in range and in private pages only: a range copyRun may move (copy_data's flat lists). */
+  privateRun(gpa: number, len: number): boolean {
+    return len > 0 && gpa >= 0 && gpa + len <= this.top && !this.touchesShared(gpa, len);
   }
 
   /** Consecutive privatePiece ranges of two different memories, moved at once: copyInPage's bytes and marks, one set. */
@@ -381,16 +388,4 @@ export class GuestMemory {
     }
     return s;
   }
-}
-
-/** Move `n` words from fw[s..] to tw[d..] (two different buffers), four a step: measured faster than one (11 against 14 ns for 64 bytes). */
-function copyWords(fw: Uint32Array, s: number, tw: Uint32Array, d: number, n: number): void {
-  const end = s + n;
-  for (; s + 4 <= end; s += 4, d += 4) {
-    tw[d] = fw[s];
-    tw[d + 1] = fw[s + 1];
-    tw[d + 2] = fw[s + 2];
-    tw[d + 3] = fw[s + 3];
-  }
-  for (; s < end; s++, d++) tw[d] = fw[s];
 }
