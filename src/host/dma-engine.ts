@@ -6,9 +6,11 @@ import { asGpa } from '../base/units.ts';
 import * as abi from '../abi/constants.ts';
 import * as events from '../hw/events.ts';
 import { hexAlt, u32 } from '../base/printf.ts';
-import type { Host } from './host.ts';
+import type { DmaLayout, Host } from './host.ts';
 import * as lguest from './lguest.ts';
 import type { Lguest } from './lguest.ts';
+import * as copy from './copy-data.ts';
+import type { DmaSections } from './copy-data.ts';
 
 // Module-local copies of the imported constants this hot path reads. An imported binding is live,
 // so V8 reloads it and checks it for the TDZ hole at every use (and cannot fold a field of an
@@ -16,6 +18,7 @@ import type { Lguest } from './lguest.ts';
 const { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } = abi;
 const { EventKind, IrqSource } = events;
 const { BINDING_WORDS, BW } = lguest;
+const { copySections, newSections } = copy;
 
 /**
  * BIND_DMA (spec §2.3). `packed` is %ecx = (num << 8) | irq; num is kept as a
@@ -107,41 +110,65 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
   }
 }
 
-/**
- * One struct lguest_dma as dma_transfer uses it: the sections up to the first
- * zero len (at most 16). The arrays are fixed and reused: a SEND_DMA is one
- * synchronous call that never re-enters itself, so two scratch records (the
- * sender's and the receiver's) are enough and nothing is allocated per send.
- */
-interface DmaSections {
-  /** Sections before the first zero len. */
-  count: number;
-  /**
-   * The first of them check_dma_list rejects, or -1: its test (address_ok, at most a page, not
-   * crossing one) depends only on the section and the guest's pfn_limit, so it is worked out while
-   * the section is decoded, and checkDmaList only reports it, at the point io.c checks the list.
-   */
-  bad: number;
-  readonly len: Uint16Array;
-  readonly addr: Uint32Array;
-}
-
-const newSections = (): DmaSections => ({ count: 0, bad: -1, len: new Uint16Array(LGUEST_MAX_DMA_SECTIONS), addr: new Uint32Array(LGUEST_MAX_DMA_SECTIONS) });
 const srcScratch = newSections();
 const dstScratch = newSections();
 /** Bounce buffer for a struct that touches a shared page (largest lguest_dma: 168 bytes on x86_64). */
 const bounce = new Uint8Array(256);
 const bounceView = new DataView(bounce.buffer);
 
+/** Guest memory is little-endian (x86): its words read as lguest_dma's fields only on a little-endian host. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Read one struct lguest_dma (the range was checked by the caller) the way
- * io.c does, as one lgread of the whole struct: one bounds check, then the
- * fields decoded from a DataView, only up to the first zero len (nothing
- * after it is ever used: check_dma_list and copy_data stop there).
+ * io.c does, as one lgread of the whole struct: one range check, then the
+ * fields decoded only up to the first zero len (nothing after it is ever
+ * used: check_dma_list and copy_data stop there), then the list's summary.
  */
 function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaSections {
   const L = host.dma;
-  let v = g.mem.directView(at, L.size);
+  const v = g.mem.directView(at, L.size);
+  // The usual struct (aligned, in private memory): word loads of the guest's own words, two lens a word.
+  if (v !== null && LITTLE_ENDIAN && ((at + L.len) & 3) === 0 && ((at + L.addr) & 3) === 0) return decodeWords(g, g.mem.words, at, L, out);
+  decodeView(g, at, L, v, out);
+  return summarize(g, out);
+}
+
+/**
+ * The sections of an aligned struct in one guest's private block, from its words (little-endian host),
+ * each checked and summed as it is decoded (summarize's pass, fused: one loop over the words).
+ */
+function decodeWords(g: Lguest, w: Uint32Array, at: number, L: DmaLayout, out: DmaSections): DmaSections {
+  const lens = (at + L.len) >>> 2;
+  const addrs = (at + L.addr) >>> 2;
+  const step = L.addrSize >>> 2;
+  let n = 0;
+  let bad = -1;
+  // Where the next section must start for the list to stay flat: the first one starts there.
+  let end = w[addrs];
+  let flat = true;
+  while (n < LGUEST_MAX_DMA_SECTIONS) {
+    const pair = w[lens + (n >>> 1)];
+    const len = (n & 1) === 0 ? pair & 0xffff : pair >>> 16;
+    if (len === 0) break;
+    // unsigned long: the low 32 bits (the first word) are the address on both ABIs (guest memory is < 4 GiB).
+    const addr = w[addrs + step * n];
+    out.len[n] = len;
+    out.addr[n] = addr;
+    if (bad < 0 && !sectionOk(g, addr, len)) bad = n;
+    if (addr !== end) flat = false;
+    end = addr + len;
+    n++;
+  }
+  out.count = n;
+  out.bad = bad;
+  out.flat = flat;
+  return out;
+}
+
+/** The sections through a DataView: the private block's, or the bounce copy of a struct touching a shared page. */
+function decodeView(g: Lguest, at: number, L: DmaLayout, direct: DataView | null, out: DmaSections): void {
+  let v = direct;
   let base = at;
   if (v === null) {
     g.mem.readInto(at, bounce, 0, L.size);
@@ -149,25 +176,43 @@ function readSections(host: Host, g: Lguest, at: number, out: DmaSections): DmaS
     base = 0;
   }
   let n = 0;
-  let bad = -1;
   while (n < LGUEST_MAX_DMA_SECTIONS) {
     const len = v.getUint16(base + L.len + L.lenSize * n, true);
     if (len === 0) break;
     out.len[n] = len;
-    // unsigned long: the low 32 bits are the address on both ABIs (guest memory is < 4 GiB).
-    const addr = v.getUint32(base + L.addr + L.addrSize * n, true);
-    out.addr[n] = addr;
-    if (bad < 0 && !sectionOk(g, addr, len)) bad = n;
+    out.addr[n] = v.getUint32(base + L.addr + L.addrSize * n, true);
     n++;
   }
   out.count = n;
+}
+
+/**
+ * One pass over the decoded sections: check_dma_list's test of each (`bad`, acted on later by
+ * checkDmaList), their total and whether each starts where the one before ended (`flat`: copy_data's
+ * pieces then continue each other, copy-data.ts copyFlat).
+ */
+function summarize(g: Lguest, out: DmaSections): DmaSections {
+  const n = out.count;
+  let bad = -1;
+  let end = out.addr[0];
+  let flat = true;
+  for (let i = 0; i < n; i++) {
+    const addr = out.addr[i];
+    const len = out.len[i];
+    if (bad < 0 && !sectionOk(g, addr, len)) bad = i;
+    if (addr !== end) flat = false;
+    end = addr + len;
+  }
   out.bad = bad;
+  out.flat = flat;
   return out;
 }
 
 /** check_dma_list's test of one section (spec §2.4 step 3a, §7.15): address-ok, at most a page, not crossing a page boundary. */
 function sectionOk(g: Lguest, addr: number, len: number): boolean {
-  return g.addressOk(addr, len) && len <= PAGE_SIZE && (addr % PAGE_SIZE) + len <= PAGE_SIZE;
+  // addr is a u32: its low bits are addr % PAGE_SIZE. Not crossing a page (offset + len <= PAGE_SIZE, the
+  // offset >= 0) already says len <= PAGE_SIZE: io.c's two tests, one compare.
+  return g.addressOk(addr, len) && (addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE;
 }
 
 /**
@@ -201,6 +246,7 @@ export function dmaTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, 
   else {
     srcDma.count = 0;
     srcDma.bad = -1;
+    srcDma.flat = true;
   }
 
   // Step 2: scan from next_dma, wrapping once, for used_len == 0 (§7.7).
@@ -265,68 +311,8 @@ function doDma(host: Host, src: Lguest, srcDma: DmaSections, dst: Lguest, dstDma
   // with that count, so the sender's used_len becomes 0 and an empty source
   // still takes the entry and raises the irq.
   if (!checkDmaList(host, dst, dstDma) || !checkDmaList(host, src, srcDma)) return 0;
-  // Step 3c: walk both lists in parallel (§7.9, §7.10). One section on each side (a packet into one
-  // buffer, the common send) is one piece of the shorter length: copy_data's walk, without the loop.
-  if (srcDma.count === 1 && dstDma.count === 1) {
-    const n = Math.min(srcDma.len[0], dstDma.len[0]);
-    dst.mem.copyInPage(dstDma.addr[0], src.mem, srcDma.addr[0], n);
-    return n;
-  }
-  return copyData(src, srcDma, dst, dstDma);
-}
-
-/**
- * copy_data(): min(rest of source section, rest of destination section) per step.
- * Pieces that continue each other on both sides, in private pages of two different
- * memories, are moved as one run when the run ends (GuestMemory.copyRun): the same
- * bytes and written-page marks as piece by piece, and nothing else happens in between,
- * without a view and a set call per page (bench/README.md "Profile": ~25 ns a page).
- */
-function copyData(src: Lguest, s: DmaSections, dst: Lguest, d: DmaSections): number {
-  const sm = src.mem;
-  const dm = dst.mem;
-  let si = 0;
-  let di = 0;
-  let srcOff = 0;
-  let dstOff = 0;
-  let total = 0;
-  let runDst = 0;
-  let runSrc = 0;
-  let runLen = 0;
-  let runPieces = 0;
-  while (si < s.count && di < d.count) {
-    const n = Math.min(s.len[si] - srcOff, d.len[di] - dstOff);
-    // check_dma_list kept every section inside one page, so each piece is inside one page of each side.
-    const da = d.addr[di] + dstOff;
-    const sa = s.addr[si] + srcOff;
-    const joins = runLen > 0 && da === runDst + runLen && sa === runSrc + runLen && dm.privatePiece(da, n) && sm.privatePiece(sa, n);
-    // The run's first piece is checked once, when a second one would join it.
-    if (joins && (runPieces > 1 || (dm !== sm && dm.privatePiece(runDst, runLen) && sm.privatePiece(runSrc, runLen)))) {
-      runLen += n;
-      runPieces++;
-    } else {
-      if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
-      else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
-      runDst = da;
-      runSrc = sa;
-      runLen = n;
-      runPieces = 1;
-    }
-    total += n;
-    srcOff += n;
-    dstOff += n;
-    if (srcOff === s.len[si]) {
-      si++;
-      srcOff = 0;
-    }
-    if (dstOff === d.len[di]) {
-      di++;
-      dstOff = 0;
-    }
-  }
-  if (runPieces === 1) dm.copyInPage(runDst, sm, runSrc, runLen);
-  else if (runPieces > 1) dm.copyRun(runDst, sm, runSrc, runLen);
-  return total;
+  // Step 3c: walk both lists in parallel (§7.9, §7.10).
+  return copySections(src.mem, srcDma, dst.mem, dstDma);
 }
 
 /** set_bit(irq, irqs_pending) + wake_up_process (spec §6). */
