@@ -47,7 +47,7 @@ describe('the first load', () => {
     const p = firstLoad('ui/app/main.tsx');
     expect(p.modules.has('ui/app/app.tsx')).toBe(true);
     expect(p.packages.has('zod') || p.packages.has('fflate')).toBe(false);
-    const later = ['scenario/presets.ts', 'ui/lesson/lesson-panel.tsx', 'ui/lesson/lesson-actions.ts', 'ui/quiz/quiz-panel.tsx', 'ui/quiz/quiz-actions.ts', 'ui/app/help-overlay.tsx', 'ui/panels/editor/script-editor-panel.tsx', 'ui/panels/editor/script-session.ts'];
+    const later = ['scenario/presets.ts', 'ui/lesson/lesson-panel.tsx', 'ui/lesson/lesson-actions.ts', 'ui/quiz/quiz-panel.tsx', 'ui/quiz/quiz-actions.ts', 'ui/app/help-overlay.tsx', 'ui/panels/editor/script-editor-panel.tsx', 'ui/panels/editor/script-session.ts', 'ui/share/share-panel.tsx', 'ui/share/export-items.tsx'];
     expect(later.filter((m) => p.modules.has(m))).toEqual([]);
   });
 });

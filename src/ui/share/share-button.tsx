@@ -5,20 +5,18 @@
  * MAX_LINK_BYTES is not offered: "Download recording" saves a .lguest.json
  * file to open instead ("open…" or a drop on the page).
  */
-import React, { useEffect, useRef, useState } from 'react';
-import { copyText, downloadRecording, makeShareLink, MAX_LINK_BYTES, type ShareLink } from './share.ts';
+import React, { lazy, Suspense, useEffect, useState } from 'react';
+import { copyText, makeShareLink } from './share.ts';
+import type { ShareState } from './share-panel.tsx';
 import { useSimClient } from '../client/use-shared-view.ts';
 import './share.css';
 
-type ShareState = { readonly phase: 'working' } | { readonly phase: 'ready'; readonly link: ShareLink; readonly copied: boolean } | { readonly phase: 'error'; readonly message: string };
-
-const fmt = (n: number): string => n.toLocaleString('en-US');
-const kib = (n: number): string => `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+// What the button opens is its own chunk, fetched at the first share (issue #15: the first load).
+const SharePanel = lazy(() => import('./share-panel.tsx').then((m) => ({ default: m.SharePanel })));
 
 export function ShareButton(): React.JSX.Element {
   const client = useSimClient();
   const [state, setState] = useState<ShareState | null>(null);
-  const field = useRef<HTMLInputElement>(null);
 
   const share = async (): Promise<void> => {
     setState({ phase: 'working' });
@@ -40,51 +38,15 @@ export function ShareButton(): React.JSX.Element {
     return () => window.removeEventListener('keydown', onKey);
   }, [state]);
 
-  useEffect(() => {
-    // Not copied: select the link so Ctrl+C is all it takes.
-    if (state?.phase === 'ready' && !state.copied && !state.link.tooLong) field.current?.select();
-  }, [state]);
-
   return (
     <span className="share">
       <button type="button" data-testid="share" className={state ? 'active' : ''} onClick={() => void share()} title="Copy a link that replays this session to this very event">
         share
       </button>
       {state && (
-        <div className="share-panel" role="dialog" aria-label="Share link" data-testid="share-panel" data-phase={state.phase} data-copied={state.phase === 'ready' ? String(state.copied) : undefined}>
-          <div className="share-head">
-            <span className="share-status" data-testid="share-status">
-              {state.phase === 'working' && 'making the link…'}
-              {state.phase === 'error' && `Could not make a link: ${state.message}`}
-              {state.phase === 'ready' && (state.link.tooLong ? 'Too long for a link' : state.copied ? '✓ Link copied to the clipboard' : 'Copy this link (the clipboard is not available here)')}
-            </span>
-            {state.phase === 'ready' && (
-              <span className="share-size dim" data-testid="share-size" data-bytes={state.link.bytes}>
-                {fmt(state.link.bytes)} bytes
-              </span>
-            )}
-            <button type="button" className="small" aria-label="Close" onClick={() => setState(null)}>
-              ✕
-            </button>
-          </div>
-          {state.phase === 'ready' && !state.link.tooLong && (
-            <input ref={field} className="share-link mono" data-testid="share-link" readOnly value={state.link.url} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} />
-          )}
-          {state.phase === 'ready' && state.link.tooLong && (
-            <p className="share-note" data-testid="share-too-long">
-              This session's link would be {kib(state.link.bytes)}, more than links carry reliably ({kib(MAX_LINK_BYTES)}): its scenario holds large data (a disk image). Download the recording and
-              open it with “open…” (or drop it on the page) instead.
-            </p>
-          )}
-          {state.phase === 'ready' && (
-            <div className="share-actions">
-              <span className="dim">The link holds the scenario and what was typed; opening it replays them.</span>
-              <button type="button" className={state.link.tooLong ? 'active' : 'small'} data-testid="share-download" onClick={() => void downloadRecording(client)}>
-                ⤓ Download recording
-              </button>
-            </div>
-          )}
-        </div>
+        <Suspense fallback={null}>
+          <SharePanel state={state} onClose={() => setState(null)} />
+        </Suspense>
       )}
     </span>
   );
