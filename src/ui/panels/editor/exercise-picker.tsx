@@ -3,7 +3,7 @@
  * time the list is opened). `?exercise=LESSON:STEP` in the URL opens one at
  * start (editor-session.ts).
  */
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { useSimClient } from '../../client/use-shared-view.ts';
 import { useEditor } from './editor-store.ts';
 import { listExercises, openExercise, type ExerciseEntry } from './exercise-actions.ts';
