@@ -42,6 +42,10 @@ async function share(page: Page): Promise<string> {
   const link = await page.getByTestId('share-link').inputValue();
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#1\.[A-Za-z0-9_-]+$/);
   await expect(page.getByTestId('share-size')).toHaveAttribute('data-bytes', String(link.length));
+  // The whole panel is on the page (it once dropped from the button's right edge and ran off the left).
+  const box = await page.getByTestId('share-panel').boundingBox();
+  const width = page.viewportSize()?.width ?? 0;
+  expect(box !== null && box.x >= 0 && box.x + box.width <= width).toBe(true);
   return link;
 }
 
