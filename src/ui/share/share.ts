@@ -139,6 +139,9 @@ const sameKey = (a: KeyRef | null | undefined, b: KeyRef | null): boolean => (a 
  * not in memory at all is selected alone); if the user selects something
  * else first, that wins.
  */
+/** Frames restoreSelection waits before it takes "not in memory" for an answer. */
+const GONE_FRAMES = 30;
+
 function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection): void {
   const ui = useUi.getState();
   const parsed = sel.key !== undefined ? parseKeyToken(sel.key) : null;
@@ -148,13 +151,16 @@ function restoreSelection(client: SimClient, info: SessionInfo, sel: UiSelection
   if (event === undefined) return;
   ui.selectEvent(event);
   const selKeyNow = useUi.getState().selKey;
+  let goneSeen = 0;
   const apply = (): boolean => {
     const s = useUi.getState();
     if (client.info !== info || s.selEvent !== event || s.selKey !== selKeyNow) return true;
     const v = client.views;
     if (!v || event >= liveAt(v, 'recorded')) return false;
     const state = client.events.state(event);
-    if (state === 'pending') return false;
+    // "Not in memory" right after the load may be the directory of the session before, not yet
+    // refreshed by this session's first frame (the live count already is): believe it after a few frames.
+    if (state === 'pending' || (state === 'gone' && ++goneSeen < GONE_FRAMES)) return false;
     const ev = client.events.read(event);
     if (!ev) return true;
     const touched = touchedBy(ev, v, client.events, liveAt(v, 'recorded'));
