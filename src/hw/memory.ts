@@ -210,6 +210,17 @@ export class GuestMemory {
     }
   }
 
+  /**
+   * setU32 of an aligned word that the caller has found inside a private page of this memory
+   * (`privatePiece` of a range holding it): the store and the page's marks, without setU32's tests.
+   * For the DMA engine's one-section send (src/host/dma-engine.ts), whose structs passed privatePiece.
+   */
+  setPrivateU32(gpa: number, v: number): void {
+    const p = gpa >>> PAGE_SHIFT;
+    this.words[gpa >>> 2] = v;
+    this.dirty[p] = this.stale[p] = 1;
+  }
+
   setU32(gpa: number, v: number): void {
     // The hot path, as in u32: an aligned word in a private page, marked written here.
     if (LITTLE_ENDIAN && (gpa & 3) === 0 && gpa >= 0 && gpa + 4 <= this.top) {
@@ -312,6 +323,11 @@ export class GuestMemory {
       return;
     }
     this.copyPieceSlow(dstGpa, src, srcGpa, len);
+  }
+
+  /** Whether the page holding `gpa` (in range: the caller checked) is this guest's own, not a shared one. */
+  privatePage(gpa: number): boolean {
+    return this.sharedIndex[gpa >>> PAGE_SHIFT] < 0;
   }
 
   /** A non-empty range inside one private page of this memory (what copyRun may move). */
