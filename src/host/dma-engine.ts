@@ -108,67 +108,80 @@ export function sendDma(host: Host, g: Lguest, key: number, udma: number): void 
       const dst = host.guests[dstIndex];
       if (!dst) continue;
       found = true;
-      full = oneSectionTransfer(host, g, udma, dst, ref % LGUEST_MAX_DMA, key) ? false : dmaTransfer(host, g, udma, dst, ref % LGUEST_MAX_DMA, key);
+      full = transferTo(host, g, udma, dst, ref % LGUEST_MAX_DMA, key) === TransferOutcome.full;
       break;
     }
     if (!found || !full) return;
   }
 }
 
+/** What transferTo did: the one-section send itself, or dmaTransfer's send (the receiver had room, or was full). */
+export const TransferOutcome = { oneSection: 0, sent: 1, full: 2 } as const;
+export type TransferOutcome = (typeof TransferOutcome)[keyof typeof TransferOutcome];
+
 /**
- * dma_transfer for the send that is most of a flood (spec §2.4): one section on each side, both structs
- * aligned inside private pages, the receiver's next entry free. Everything it does is what dmaTransfer
- * does for that case, in the same order; when any of those conditions fails it returns false before a
- * single write or kill, and dmaTransfer handles the send from the start. It exists because V8 inlines
- * within a bytecode budget: the general path (two decoded lists, the scan, the walk) spends it several
- * times over, and the calls cost more than the send's own checks (bench/README.md "Sixth pass").
- * src/host/dma-fast-path.test.ts runs both on random structs and compares memory, events and kills
- * (exported for it).
+ * dma_transfer (spec §2.4), with the send that is most of a flood done here: one section on each side,
+ * both structs aligned inside private pages, the receiver's next entry free. Everything it does then is
+ * what dmaTransfer does for that case, in the same order; when any of those conditions fails it leaves
+ * the block before a single write or kill, and dmaTransfer does the send from the start. It exists
+ * because V8 inlines within a bytecode budget: the general path (two decoded lists, the scan, the walk)
+ * spends it several times over, and the calls cost more than the send's own checks (bench/README.md
+ * "Sixth pass"). dmaTransfer is called from here, not from sendDma, so that sendDma's compiled code never
+ * takes it in (this function is too big to be inlined into sendDma), and sendDma stays small enough to
+ * be inlined into the hypercall path after bulk sends. src/host/dma-fast-path.test.ts runs this against
+ * dmaTransfer alone on random structs and compares memory, events and kills.
  */
-export function oneSectionTransfer(host: Host, src: Lguest, udma: number, dst: Lguest, slot: number, key: number): boolean {
-  const { size, len, addr, usedLen } = host.dma;
-  const sm = src.mem;
-  // Step 1 (readOk without its kill), and the struct's words: aligned, in one private page.
-  // (The field offsets are word multiples on both ABIs, so one test of the OR covers the three fields.)
-  const offs = len | addr | usedLen;
-  // address_ok puts it below pfn_limit, so inside the guest's memory: what is left is one page, and a private one.
-  if (!LITTLE_ENDIAN || !src.addressOk(udma, size) || ((udma | offs) & 3) !== 0 || (udma & PAGE_MASK) + size > PAGE_SIZE || !sm.privatePage(udma)) return false;
-  const sw = sm.words;
-  const sLens = sw[(udma + len) >>> 2];
-  const sLen = sLens & 0xffff;
-  // len[0] set and len[1] zero: one section.
-  if (sLen === 0 || sLens >>> 16 !== 0) return false;
-  const sAddr = sw[(udma + addr) >>> 2];
-  if (!sectionOk(src, sAddr, sLen)) return false;
-  // Step 2's first look: the entry at next_dma, which must be readable and free (§7.7).
-  const b = dst.bindings;
-  const base = slot * BINDING_WORDS;
-  const num = b[base + BW_NUM_DMAS];
-  if (num === 0) return false;
-  const next = b[base + BW_NEXT_DMA];
-  const entry = b[base + BW_DMAS] + (next % num) * size;
-  const dm = dst.mem;
-  if (!dst.addressOk(entry, size) || ((entry | offs) & 3) !== 0 || (entry & PAGE_MASK) + size > PAGE_SIZE || !dm.privatePage(entry)) return false;
-  const dw = dm.words;
-  if (dw[(entry + usedLen) >>> 2] !== 0) return false;
-  const dLens = dw[(entry + len) >>> 2];
-  const dLen = dLens & 0xffff;
-  if (dLen === 0 || dLens >>> 16 !== 0) return false;
-  const dAddr = dw[(entry + addr) >>> 2];
-  // Step 3a: check_dma_list of both (either failing kills: dmaTransfer's to do).
-  if (!sectionOk(dst, dAddr, dLen)) return false;
-  // Step 3c: copy_data of one piece each side, the shorter length (never 0 here, so no 3e abort).
-  const count = sLen < dLen ? sLen : dLen;
-  dm.copyInPage(dAddr, sm, sAddr, count);
-  host.bytesCopied += count;
-  // Step 3d: the sender's used_len (inside the struct that passed address_ok: lgwrite cannot fail), 3f: the receiver's.
-  sm.setPrivateU32(udma + usedLen, count);
-  dm.setPrivateU32(entry + usedLen, count);
-  b[base + BW_NEXT_DMA] = (next + 1) & 0xffff;
-  host.events.push(EventKind.DMA, src.index, host.clock.now, dst.index, key >>> 0, udma >>> 0, entry, count);
-  // Step 4.
-  raiseIrq(host, dst, b[base + BW_INTERRUPT], IrqSource.DMA);
-  return true;
+export function transferTo(host: Host, src: Lguest, udma: number, dst: Lguest, slot: number, key: number): TransferOutcome {
+  one: {
+    const { size, len, addr, usedLen } = host.dma;
+    const sm = src.mem;
+    // Step 1 (readOk without its kill), and the struct's words: aligned, in one private page.
+    // (The field offsets are word multiples on both ABIs, so one test of the OR covers the three fields.)
+    const offs = len | addr | usedLen;
+    // address_ok puts it below pfn_limit, so inside the guest's memory: what is left is one page, and a private one.
+    if (!LITTLE_ENDIAN || !src.addressOk(udma, size) || ((udma | offs) & 3) !== 0 || (udma & PAGE_MASK) + size > PAGE_SIZE || !sm.privatePage(udma)) break one;
+    const sw = sm.words;
+    const sLens = sw[(udma + len) >>> 2];
+    const sLen = sLens & 0xffff;
+    // len[0] set and len[1] zero: one section.
+    if (sLen === 0 || sLens >>> 16 !== 0) break one;
+    const sAddr = sw[(udma + addr) >>> 2];
+    if (!sectionOk(src, sAddr, sLen)) break one;
+    // Step 2's first look: the entry at next_dma, which must be readable and free (§7.7).
+    const b = dst.bindings;
+    const base = slot * BINDING_WORDS;
+    const num = b[base + BW_NUM_DMAS];
+    if (num === 0) break one;
+    const next = b[base + BW_NEXT_DMA];
+    const entry = b[base + BW_DMAS] + (next % num) * size;
+    const dm = dst.mem;
+    if (!dst.addressOk(entry, size) || ((entry | offs) & 3) !== 0 || (entry & PAGE_MASK) + size > PAGE_SIZE || !dm.privatePage(entry)) break one;
+    const dw = dm.words;
+    if (dw[(entry + usedLen) >>> 2] !== 0) break one;
+    const dLens = dw[(entry + len) >>> 2];
+    const dLen = dLens & 0xffff;
+    if (dLen === 0 || dLens >>> 16 !== 0) break one;
+    const dAddr = dw[(entry + addr) >>> 2];
+    // Step 3a: check_dma_list of both (either failing kills: dmaTransfer's to do).
+    if (!sectionOk(dst, dAddr, dLen)) break one;
+    // Step 3c: copy_data of one piece each side, the shorter length (never 0 here, so no 3e abort).
+    const count = sLen < dLen ? sLen : dLen;
+    dm.copyCheckedPiece(dAddr, sm, sAddr, count);
+    host.bytesCopied += count;
+    // Step 3d: the sender's used_len (inside the struct that passed address_ok: lgwrite cannot fail), 3f: the receiver's.
+    sm.setPrivateU32(udma + usedLen, count);
+    dm.setPrivateU32(entry + usedLen, count);
+    b[base + BW_NEXT_DMA] = (next + 1) & 0xffff;
+    const events = host.events;
+    const now = host.clock.now;
+    events.push(EventKind.DMA, src.index, now, dst.index, key >>> 0, udma >>> 0, entry, count);
+    // Step 4: raiseIrq, written out (one call less for V8's inlining budget; the same bit and record).
+    const irq = b[base + BW_INTERRUPT];
+    dst.pendingIrqs = (dst.pendingIrqs | (1 << irq)) >>> 0;
+    events.push(EventKind.IRQ_RAISE, dst.index, now, irq, IrqSource.DMA, 0, 0, 0);
+    return TransferOutcome.oneSection;
+  }
+  return dmaTransfer(host, src, udma, dst, slot, key) ? TransferOutcome.full : TransferOutcome.sent;
 }
 
 const srcScratch = newSections();

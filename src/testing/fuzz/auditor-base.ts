@@ -153,13 +153,14 @@ export abstract class AuditorBase {
     mem.setU8 = wrap<[number, number]>(mem.setU8.bind(mem), (gpa: number) => (ok(gpa, 1) ? 1 : 0));
     mem.setU16 = wrap<[number, number]>(mem.setU16.bind(mem), (gpa: number) => (ok(gpa, 2) ? 2 : 0));
     mem.setU32 = wrap<[number, number]>(mem.setU32.bind(mem), (gpa: number) => (ok(gpa, 4) ? 4 : 0));
-    // The one-section send's used_len writes (src/host/dma-engine.ts oneSectionTransfer).
+    // The one-section send's used_len writes (src/host/dma-engine.ts transferTo).
     mem.setPrivateU32 = wrap<[number, number]>(mem.setPrivateU32.bind(mem), (gpa: number) => (ok(gpa, 4) ? 4 : 0));
     mem.write = wrap<[number, Uint8Array]>(mem.write.bind(mem), (gpa: number, src: Uint8Array) => (ok(gpa, src.length) ? src.length : 0));
     const copyLen = (dst: number, src: GuestMemory, srcGpa: number, len: number): number => (ok(dst, len) && srcGpa >= 0 && srcGpa + len <= src.top ? len : 0);
     mem.copyFrom = wrap<[number, GuestMemory, number, number]>(mem.copyFrom.bind(mem), copyLen);
     // The DMA engine's per-page copy. A write path not hooked here still cannot hide: checkDiff flags its bytes.
     mem.copyInPage = wrap<[number, GuestMemory, number, number]>(mem.copyInPage.bind(mem), copyLen);
+    mem.copyCheckedPiece = wrap<[number, GuestMemory, number, number]>(mem.copyCheckedPiece.bind(mem), copyLen);
     // copy_data's runs of contiguous private pieces (several pages at once).
     mem.copyRun = wrap<[number, GuestMemory, number, number]>(mem.copyRun.bind(mem), copyLen);
   }
