@@ -1,6 +1,6 @@
 /**
- * The DMA engine: BIND_DMA, SEND_DMA, dma_transfer and the Launcher's
- * GETDMA lookup (drivers/lguest/io.c v2.6.23; spec §2.3-§2.5, checklist §7.1-21).
+ * The DMA engine: BIND_DMA, SEND_DMA and dma_transfer (drivers/lguest/io.c v2.6.23; spec §2.3-§2.4,
+ * checklist §7.1-21). The Launcher's GETDMA lookup is get-dma-buffer.ts.
  */
 import { asGpa } from '../base/units.ts';
 import * as abi from '../abi/constants.ts';
@@ -19,10 +19,7 @@ const { LGUEST_IRQS, LGUEST_MAX_DMA, LGUEST_MAX_DMA_SECTIONS, PAGE_SIZE } = abi;
 const PAGE_MASK = PAGE_SIZE - 1;
 const { EventKind, IrqSource } = events;
 const { BINDING_WORDS, BW } = lguest;
-const BW_NUM_DMAS = BW.numDmas;
-const BW_NEXT_DMA = BW.nextDma;
-const BW_DMAS = BW.dmas;
-const BW_INTERRUPT = BW.interrupt;
+const [BW_NUM_DMAS, BW_NEXT_DMA, BW_DMAS, BW_INTERRUPT] = [BW.numDmas, BW.nextDma, BW.dmas, BW.interrupt];
 const { copySections, newSections } = copy;
 
 /**
@@ -398,40 +395,4 @@ function doDma(host: Host, src: Lguest, srcDma: DmaSections, dst: Lguest, dstDma
 export function raiseIrq(host: Host, g: Lguest, irq: number, source: number): void {
   g.pendingIrqs = (g.pendingIrqs | (1 << irq)) >>> 0;
   host.events.push(EventKind.IRQ_RAISE, g.index, host.clock.now, irq, source, 0, 0, 0);
-}
-
-/**
- * get_dma_buffer() for LHREQ_GETDMA (spec §2.5, §7.22-24): this guest's first
- * binding of the key, scanned from index 0 (next_dma ignored). Returns the
- * entry's gpa and the binding's irq, the LAST entry when all are used, or
- * null when no binding matches or it has no entries. A bad key kills.
- */
-export function getDmaBuffer(host: Host, g: Lguest, key: number): { gpa: number; irq: number } | null {
-  const fk = host.futexKey(g, key);
-  if (!fk) {
-    host.kill(g, 'bad registered DMA buffer');
-    return null;
-  }
-  const list = host.keyIndex.get(host.keyId(g, fk));
-  if (!list) return null;
-  const L = host.dma;
-  for (const ref of list) {
-    if (Math.floor(ref / LGUEST_MAX_DMA) !== g.index) continue;
-    const base = (ref % LGUEST_MAX_DMA) * BINDING_WORDS;
-    const b = g.bindings;
-    const num = b[base + BW.numDmas];
-    if (num === 0) return null;
-    const dmas = b[base + BW.dmas];
-    let i = 0;
-    for (; i < num; i++) {
-      const at = dmas + i * L.size;
-      // lgread of the whole struct: a bad range kills and reads zeros, so the scan stops there.
-      const used = host.readOk(g, at, L.size) ? g.mem.u32(at + L.usedLen) : 0;
-      if (used === 0) break;
-    }
-    // The quirk (§2.5): all in use → the last entry anyway.
-    const idx = i === num ? num - 1 : i;
-    return { gpa: dmas + idx * L.size, irq: b[base + BW.interrupt] };
-  }
-  return null;
 }

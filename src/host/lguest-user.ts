@@ -13,8 +13,10 @@ import type { Gpa } from '../base/units.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { LHREQ_INITIALIZE_ARGS, READ_PENDING_DMA } from '../abi/structs.ts';
 import { EventKind, IrqSource } from '../hw/events.ts';
-import type { Allocator, GuestMemory } from '../hw/memory.ts';
-import { getDmaBuffer, raiseIrq } from './dma-engine.ts';
+import type { GuestMemory } from '../hw/memory.ts';
+import type { Allocator } from '../hw/shared-object.ts';
+import { raiseIrq } from './dma-engine.ts';
+import { getDmaBuffer } from './get-dma-buffer.ts';
 import type { Host } from './host.ts';
 import { Lguest } from './lguest.ts';
 

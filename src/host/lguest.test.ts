@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LGUEST_MAX_DMA } from '../abi/constants.ts';
-import { defaultAllocator, GuestMemory } from '../hw/memory.ts';
+import { GuestMemory } from '../hw/memory.ts';
+import { defaultAllocator } from '../hw/shared-object.ts';
 import { asGpa } from '../base/units.ts';
 import { BINDING_WORDS, Lguest, type LguestState } from './lguest.ts';
 

@@ -7,7 +7,8 @@
 import { LGUEST_MAX_DMA, PAGE_SIZE } from '../abi/constants.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { SIM_BINDING } from '../abi/structs.ts';
-import type { Allocator, GuestMemory } from '../hw/memory.ts';
+import type { GuestMemory } from '../hw/memory.ts';
+import type { Allocator } from '../hw/shared-object.ts';
 import type { Gpa } from '../base/units.ts';
 
 const BL = layoutOf(SIM_BINDING, 'i386');

@@ -9,7 +9,8 @@ import { PAGE_SIZE } from '../abi/constants.ts';
 import { Checkpoints } from '../machine/checkpoints.ts';
 import { Machine } from '../machine/machine.ts';
 import { fullHash, MemoryHash, zeroWords1, zeroWords2 } from './memory-hash.ts';
-import { GuestMemory, SharedObject } from './memory.ts';
+import { GuestMemory } from './memory.ts';
+import { SharedObject } from './shared-object.ts';
 import { PRESETS } from '../scenario/presets.ts';
 import { validateScenario } from '../scenario/scenario.ts';
 

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../abi/constants.ts';
-import { GuestFault, GuestMemory, SharedObject } from './memory.ts';
+import { GuestFault, GuestMemory } from './memory.ts';
+import { SharedObject } from './shared-object.ts';
 
 const alloc = (n: number): ArrayBuffer => new ArrayBuffer(n);
 const PAGES = 6;

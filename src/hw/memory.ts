@@ -12,6 +12,7 @@
  */
 import * as abi from '../abi/constants.ts';
 import * as words from './copy-words.ts';
+import type { Allocator, SharedObject } from './shared-object.ts';
 
 // Module-local copies of imported constants (see src/host/dma-engine.ts: an imported binding is
 // reloaded and TDZ-checked at every use; a module's own const folds into the optimized code).
@@ -23,34 +24,6 @@ const SMALL_COPY = 128;
 
 /** Guest memory is little-endian (x86); `words` reads it that way only on a little-endian host, else DataView does. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-export type Allocator = (bytes: number) => ArrayBufferLike;
-
-/** SharedArrayBuffer where the platform has it (worker, Node), else ArrayBuffer. */
-export const defaultAllocator: Allocator = (bytes) =>
-  typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-
-/** A memory object several guests can map (MAP_SHARED file in the real Launcher). */
-export class SharedObject {
-  readonly bytes: Uint8Array;
-  /** The same bytes as words (small aligned copies, see GuestMemory.copyInPage). */
-  readonly words: Uint32Array;
-  /** Pages written since the last checkpoint (see src/machine/checkpoints.ts). */
-  readonly dirty: Uint8Array;
-  /** Pages written since the last state hash (see src/hw/memory-hash.ts). */
-  readonly stale: Uint8Array;
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly pages: number,
-    alloc: Allocator,
-  ) {
-    this.bytes = new Uint8Array(alloc(pages * PAGE_SIZE));
-    this.words = new Uint32Array(this.bytes.buffer);
-    this.dirty = new Uint8Array(pages);
-    this.stale = new Uint8Array(pages);
-  }
-}
 
 /** A gpa the memory has no page for (a guest touching it takes a fault). */
 export class GuestFault extends Error {

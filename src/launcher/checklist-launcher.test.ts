@@ -11,7 +11,7 @@ import { LGUEST_BLOCK_PAGE } from '../abi/structs.ts';
 import { bench, DMA, eventsOf, hcallOn, killed, lg, mem, putDma, results, run, scenarioOf, textAt, usedLen, valuesOf } from '../testing/checklist-rig.ts';
 import { EventKind } from '../hw/events.ts';
 import { Machine, wakerPid } from '../machine/machine.ts';
-import { defaultAllocator } from '../hw/memory.ts';
+import { defaultAllocator } from '../hw/shared-object.ts';
 import { hcall, packBind, readU32, wait, writeDma, writeText } from '../guest/script-builders.ts';
 import { DevLguest } from '../host/lguest-user.ts';
 import { EAGAIN, EBUSY, EINVAL, ENOENT, EPERM } from '../abi/errno.ts';

@@ -17,7 +17,8 @@ import {
 import { LGUEST_DEVICE_DESC } from '../abi/structs.ts';
 import { layoutOf } from '../abi/layout.ts';
 import { EventKind } from '../hw/events.ts';
-import { GuestMemory, type Allocator, type SharedObject } from '../hw/memory.ts';
+import { GuestMemory } from '../hw/memory.ts';
+import type { Allocator, SharedObject } from '../hw/shared-object.ts';
 import type { DmaLayout, Host } from '../host/host.ts';
 import { BlockDevice } from './devices/block.ts';
 import { ConsoleDevice } from './devices/console.ts';

@@ -19,7 +19,7 @@ import type { Arch } from '../abi/ctypes.ts';
 import { LGUEST_MAX_DEVICES, PAGE_SIZE } from '../abi/constants.ts';
 import { EventKind } from '../hw/events.ts';
 import { EventLog } from '../hw/event-log.ts';
-import { defaultAllocator, SharedObject, type Allocator } from '../hw/memory.ts';
+import { defaultAllocator, SharedObject, type Allocator } from '../hw/shared-object.ts';
 import { Host } from '../host/host.ts';
 import { quantumTicks, type Clock } from '../hw/clock.ts';
 import { resumeHypercall } from '../host/hypercalls.ts';

@@ -5,7 +5,7 @@ import { EVENT_CHUNK, type SimEvent } from '../hw/events.ts';
 import { TimelineBins } from '../trace/timeline-bins.ts';
 import { EventFacts } from './event-facts.ts';
 import type { Scenario } from '../scenario/scenario.ts';
-import { defaultAllocator, type Allocator } from '../hw/memory.ts';
+import { defaultAllocator, type Allocator } from '../hw/shared-object.ts';
 import type { Recording } from '../trace/recording.ts';
 import { findEvent } from './event-filter.ts';
 import { LIVE_BYTES } from './live-block.ts';

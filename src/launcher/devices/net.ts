@@ -7,8 +7,7 @@
 import { LGUEST_DEVICE_T_NET, PAGE_SIZE } from '../../abi/constants.ts';
 import { LGUEST_NET } from '../../abi/structs.ts';
 import { layoutOf } from '../../abi/layout.ts';
-import type { Allocator } from '../../hw/memory.ts';
-import { SharedObject } from '../../hw/memory.ts';
+import { SharedObject, type Allocator } from '../../hw/shared-object.ts';
 import type { LauncherDevice } from './device.ts';
 import { LauncherExit } from './iovec.ts';
 
